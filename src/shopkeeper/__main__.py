@@ -1,0 +1,5 @@
+"""``python -m shopkeeper`` runs the CLI."""
+
+from shopkeeper.cli.main import run
+
+run()

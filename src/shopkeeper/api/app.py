@@ -1,0 +1,77 @@
+"""The application factory: everything is built from :class:`Settings`, nothing at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from shopkeeper import __version__
+from shopkeeper.api.errors import install_error_handlers
+from shopkeeper.api.metrics import install_metrics
+from shopkeeper.api.routers import customers, events, health, orders, products, stock
+from shopkeeper.core.config import Settings
+from shopkeeper.data.database import transaction, upgrade
+from shopkeeper.domain.shops import ShopCreate
+from shopkeeper.services.runtime import Runtime
+from shopkeeper.services.shops import DEFAULT_SHOP_SLUG, ensure_default_shop
+
+API_ROUTERS = (
+    health.router,
+    events.router,
+    products.router,
+    customers.router,
+    orders.router,
+    stock.router,
+)
+
+
+def default_shop_spec(settings: Settings) -> ShopCreate:
+    return ShopCreate(
+        slug=DEFAULT_SHOP_SLUG,
+        name=settings.default_shop_name,
+        currency=settings.default_currency,
+        timezone=settings.default_timezone,
+        locale=settings.default_locale,
+    )
+
+
+def prepare_database(runtime: Runtime, settings: Settings) -> None:
+    """Apply migrations and make sure the default shop exists (idempotent)."""
+    upgrade(runtime.engine)
+    with transaction(runtime.sessions) as session:
+        ensure_default_shop(session, default_shop_spec(settings), runtime.clock)
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    """Build the API and dashboard for one deployment.
+
+    Examples
+    --------
+    >>> app = create_app(Settings(database_url="sqlite://"))
+    >>> app.title
+    'Shopkeeper'
+    """
+    settings = settings or Settings()
+    runtime = runtime or Runtime.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        prepare_database(runtime, settings)
+        yield
+        runtime.engine.dispose()
+
+    app = FastAPI(
+        title="Shopkeeper",
+        version=__version__,
+        description="Self-hosted AI for online shops. Every automatic decision comes with its reason.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.settings = settings
+    install_error_handlers(app)
+    install_metrics(app)
+    for router in API_ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,1 @@
+"""The ``shopkeeper`` command line (Typer + Rich)."""

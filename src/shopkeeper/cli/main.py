@@ -1,0 +1,52 @@
+"""Entry point of the ``shopkeeper`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from shopkeeper import __version__
+from shopkeeper.cli.admin import config_app, db_app, keys_app, shops_app, users_app
+from shopkeeper.cli.context import console, settings
+
+app = typer.Typer(
+    help="Shopkeeper: self-hosted AI for online shops.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")
+app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
+app.add_typer(shops_app, name="shops")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    console.print(__version__)
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Bind address (default from settings)."),
+    port: int | None = typer.Option(None, help="Port (default from settings)."),
+    workers: int | None = typer.Option(None, help="Worker processes."),
+) -> None:
+    """Serve the API and dashboard."""
+    import uvicorn
+
+    cfg = settings()
+    console.print(f"Shopkeeper on [bold]http://{host or cfg.host}:{port or cfg.port}[/]")
+    uvicorn.run(
+        "shopkeeper.api.app:create_app",
+        factory=True,
+        host=host or cfg.host,
+        port=port or cfg.port,
+        workers=workers or cfg.workers,
+        log_level=cfg.log_level.lower(),
+        access_log=False,
+    )
+
+
+def run() -> None:
+    app()

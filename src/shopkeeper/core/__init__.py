@@ -1,0 +1,1 @@
+"""Cross-cutting basics: settings, errors, money, time and identifiers."""

@@ -1,0 +1,1 @@
+"""Typed values shared by every layer: shops, products, events, proposals, access."""

@@ -1,0 +1,1 @@
+"""Use cases. Each takes its collaborators as arguments; entry points only translate."""

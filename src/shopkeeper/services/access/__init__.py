@@ -1,0 +1,1 @@
+"""Who is calling: API keys, dashboard users and the principal they resolve to."""
