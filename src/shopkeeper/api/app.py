@@ -10,12 +10,24 @@ from fastapi import FastAPI
 from shopkeeper import __version__
 from shopkeeper.api.errors import install_error_handlers
 from shopkeeper.api.metrics import install_metrics
-from shopkeeper.api.routers import customers, events, health, orders, products, stock
+from shopkeeper.api.routers import (
+    customers,
+    events,
+    health,
+    imports,
+    jobs,
+    orders,
+    products,
+    proposals,
+    stock,
+)
+from shopkeeper.api.security import install_security
 from shopkeeper.core.config import Settings
 from shopkeeper.data.database import transaction, upgrade
 from shopkeeper.domain.shops import ShopCreate
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import DEFAULT_SHOP_SLUG, ensure_default_shop
+from shopkeeper.web import install_web
 
 API_ROUTERS = (
     health.router,
@@ -24,6 +36,9 @@ API_ROUTERS = (
     customers.router,
     orders.router,
     stock.router,
+    imports.router,
+    proposals.router,
+    jobs.router,
 )
 
 
@@ -72,6 +87,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.settings = settings
     install_error_handlers(app)
     install_metrics(app)
+    install_security(app, settings, runtime)
     for router in API_ROUTERS:
         app.include_router(router)
+    install_web(app)
     return app

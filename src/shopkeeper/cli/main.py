@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from shopkeeper import __version__
+from shopkeeper.cli import demo, imports, jobs
 from shopkeeper.cli.admin import config_app, db_app, keys_app, shops_app, users_app
 from shopkeeper.cli.context import console, settings
 
@@ -18,6 +19,10 @@ app.add_typer(config_app, name="config")
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
 app.add_typer(shops_app, name="shops")
+app.add_typer(imports.app, name="import")
+app.add_typer(jobs.app, name="jobs")
+# `shopkeeper demo` is a single command; cli/demo.py registers it on this app.
+demo.register(app)
 
 
 @app.command()

@@ -1,0 +1,7 @@
+"""Routes for proposals."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/v1/proposals", tags=["proposals"])

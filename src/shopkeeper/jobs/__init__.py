@@ -1,0 +1,1 @@
+"""Scheduled work (retrain, forecast, reprice, send emails) and its run log."""
