@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from shopkeeper.cli.context import ShopOption, console, friendly_errors, runtime, settings, shop
-from shopkeeper.core.config import masked
+from shopkeeper.core.config import masked, reference_markdown
 from shopkeeper.data.database import current_revision, transaction, upgrade
 from shopkeeper.data.pii import generate_key
 from shopkeeper.domain.access import KeyKind, Role, Scope
@@ -46,6 +46,12 @@ def config_show() -> None:
     for name, value in masked(settings()).items():
         table.add_row(f"SHOPKEEPER_{name.upper()}", value)
     console.print(table)
+
+
+@config_app.command("reference")
+def config_reference() -> None:
+    """Print the configuration reference (Markdown) generated from the settings model."""
+    typer.echo(reference_markdown(), nl=False)
 
 
 @keys_app.command("create")

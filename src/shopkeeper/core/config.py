@@ -120,3 +120,26 @@ def masked(settings: Settings) -> dict[str, str]:
         else:
             shown[name] = str(value)
     return shown
+
+
+def reference_markdown() -> str:
+    """The configuration reference page (docs/configuration.md), generated from :class:`Settings`."""
+    lines = [
+        "# Configuration reference",
+        "",
+        "Generated from `shopkeeper.core.config.Settings` by `shopkeeper config reference`;",
+        "a test fails when this page and the code disagree.",
+        "",
+        "Every setting is read from the environment with the prefix `SHOPKEEPER_` (nested",
+        "settings use `__`) or from a `.env` file in the working directory.",
+        "Secrets keep a development default so a laptop install runs out of the box; with",
+        "`SHOPKEEPER_ENVIRONMENT=production` the server refuses to start until they are set.",
+        "",
+        "| variable | default | description |",
+        "|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = "(secret)" if name in SECRET_FIELDS else field.default
+        shown = "(unset)" if default is None else f"`{default}`"
+        lines.append(f"| `SHOPKEEPER_{name.upper()}` | {shown} | {field.description or ''} |")
+    return "\n".join(lines) + "\n"
