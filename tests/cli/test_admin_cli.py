@@ -41,7 +41,9 @@ def test_config_show_masks_secrets(cli_env: Path) -> None:
 
 
 def test_keys_create_list_revoke(cli_env: Path) -> None:
-    created = runner.invoke(app, ["keys", "create", "--name", "storefront", "--kind", "publishable"])
+    created = runner.invoke(
+        app, ["keys", "create", "--name", "storefront", "--kind", "publishable"]
+    )
     assert created.exit_code == 0, created.output
     assert "pk_" in created.output
     listed = runner.invoke(app, ["keys", "list"])
@@ -55,22 +57,29 @@ def test_keys_create_list_revoke(cli_env: Path) -> None:
 
 
 def test_publishable_key_cannot_get_secret_scopes(cli_env: Path) -> None:
-    result = runner.invoke(app, ["keys", "create", "--name", "x", "--kind", "publishable", "--scope", "orders:read"])
+    result = runner.invoke(
+        app, ["keys", "create", "--name", "x", "--kind", "publishable", "--scope", "orders:read"]
+    )
     assert result.exit_code == 2
     assert "invalid_input" in result.output
 
 
 def test_users_create_and_set_password(cli_env: Path) -> None:
     created = runner.invoke(
-        app, ["users", "create", "ada@example.com", "--role", "owner", "--password", "correct-horse"]
+        app,
+        ["users", "create", "ada@example.com", "--role", "owner", "--password", "correct-horse"],
     )
     assert created.exit_code == 0, created.output
-    duplicate = runner.invoke(app, ["users", "create", "ada@example.com", "--password", "correct-horse"])
+    duplicate = runner.invoke(
+        app, ["users", "create", "ada@example.com", "--password", "correct-horse"]
+    )
     assert duplicate.exit_code == 5
     short = runner.invoke(app, ["users", "set-password", "ada@example.com", "--password", "short"])
     assert short.exit_code == 2
     assert "at least" in short.output
-    changed = runner.invoke(app, ["users", "set-password", "ada@example.com", "--password", "battery-staple"])
+    changed = runner.invoke(
+        app, ["users", "set-password", "ada@example.com", "--password", "battery-staple"]
+    )
     assert changed.exit_code == 0
     assert "ada@example.com" in runner.invoke(app, ["users", "list"]).output
 

@@ -39,13 +39,25 @@ def test_a_worker_sees_what_another_wrote(writer: SessionStore, reader: SessionS
 
 
 @pytest.mark.parametrize(("writer", "reader"), _stores(), ids=lambda s: type(s).__name__)
-def test_sessions_keep_only_the_most_recent_interactions(writer: SessionStore, reader: SessionStore) -> None:
+def test_sessions_keep_only_the_most_recent_interactions(
+    writer: SessionStore, reader: SessionStore
+) -> None:
     session_id = f"s-{uuid.uuid4().hex}"
-    writer.append_many(1, {session_id: [Interaction("view", float(i), sku=str(i)) for i in range(MAX_INTERACTIONS + 10)]})
+    writer.append_many(
+        1,
+        {
+            session_id: [
+                Interaction("view", float(i), sku=str(i)) for i in range(MAX_INTERACTIONS + 10)
+            ]
+        },
+    )
     seen = reader.recent(1, session_id)
     assert len(seen) == MAX_INTERACTIONS
     assert seen[-1].sku == str(MAX_INTERACTIONS + 9)
-    assert [i.sku for i in reader.recent(1, session_id, limit=2)] == [str(MAX_INTERACTIONS + 8), str(MAX_INTERACTIONS + 9)]
+    assert [i.sku for i in reader.recent(1, session_id, limit=2)] == [
+        str(MAX_INTERACTIONS + 8),
+        str(MAX_INTERACTIONS + 9),
+    ]
 
 
 def test_in_process_store_evicts_the_least_recent_session() -> None:
