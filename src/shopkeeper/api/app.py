@@ -25,6 +25,7 @@ from shopkeeper.api.security import install_security
 from shopkeeper.core.config import Settings
 from shopkeeper.data.database import transaction, upgrade
 from shopkeeper.domain.shops import ShopCreate
+from shopkeeper.jobs.scheduler import start_scheduler_if_enabled
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import DEFAULT_SHOP_SLUG, ensure_default_shop
 from shopkeeper.web import install_web
@@ -74,7 +75,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         prepare_database(runtime, settings)
+        scheduler = start_scheduler_if_enabled(runtime, settings)
         yield
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         runtime.engine.dispose()
 
     app = FastAPI(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopkeeper.data.tables.base import Base, BigId, shop_fk
@@ -84,4 +84,6 @@ class CapabilitySettingRow(Base):
     scope_kind: Mapped[str] = mapped_column(String(16))
     scope_value: Mapped[str] = mapped_column(String(200), default="")
     mode: Mapped[str] = mapped_column(String(16))
+    # Share of sessions kept out of the capability to measure its lift; shop scope only.
+    holdout_share: Mapped[float | None] = mapped_column(Float)
     updated_at: Mapped[datetime]

@@ -1,0 +1,39 @@
+"""Jobs every install runs: housekeeping of proposals and telling the owner about them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shopkeeper.data.database import transaction
+from shopkeeper.domain.shops import Shop
+from shopkeeper.jobs.context import JobRuntime
+from shopkeeper.jobs.registry import job
+from shopkeeper.services import notify, proposals
+
+
+@job(
+    "expire-proposals",
+    schedule="every 1h",
+    description="Mark waiting proposals whose expiry has passed as expired.",
+)
+def expire_proposals(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
+    with transaction(runtime.sessions) as session:
+        expired = proposals.expire_due(session, runtime.clock, shop.id)
+        waiting = proposals.count_waiting(session, shop.id)
+    return {"expired": expired, "waiting": waiting}
+
+
+@job(
+    "notify-owner",
+    schedule="15 * * * *",
+    description="Email the owner a digest when new proposals wait for a decision.",
+)
+def notify_owner(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
+    if runtime.mailer is None:
+        # Not an error: a laptop install without SMTP still shows the badge in the dashboard.
+        return {"sent": 0, "skipped": "no SMTP host configured"}
+    with transaction(runtime.sessions) as session:
+        announced = notify.notify_owner_by_email(
+            session, runtime.clock, runtime.mailer, shop_id=shop.id
+        )
+    return {"sent": 1 if announced else 0, "new_proposals": announced}

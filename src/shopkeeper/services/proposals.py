@@ -1,0 +1,290 @@
+"""Proposals: every automatic action is proposed, explained, guarded and logged.
+
+Lifecycle::
+
+    propose ──mode off──> (nothing stored)
+       │ suggest                     auto
+       v                              │
+    proposed ──approve──> applied <───┘   (applier ran, audit row written)
+       │  │
+       │  └──approve, no applier for its kind──> approved  (a job applies it later)
+       ├──reject──> rejected
+       └──expire_due (expires_at passed)──> expired
+
+An applier is a function registered per ``kind``; it performs the change in the caller's
+transaction and returns a dict stored as the proposal's ``result``. It raises
+``GuardrailError`` to refuse, which leaves the proposal waiting and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from shopkeeper.core.clock import Clock
+from shopkeeper.core.errors import ConflictError, GuardrailError, InvalidInputError, NotFoundError
+from shopkeeper.data.tables import ProductRow, ProposalRow
+from shopkeeper.domain.explanation import Explanation
+from shopkeeper.domain.proposals import Capability, CapabilityMode, ProposalPublic, ProposalStatus
+from shopkeeper.domain.schemas import Page
+from shopkeeper.services import audit, modes
+from shopkeeper.services.proposal_appliers import apply_price_change
+
+MAX_PAGE = 200
+AUTO_ACTOR = "auto"
+
+Applier = Callable[[Session, Clock, ProposalRow, str], dict[str, Any]]
+APPLIERS: dict[str, Applier] = {}
+
+
+def register_applier(kind: str, fn: Applier) -> Applier:
+    """Register the function that carries out approved proposals of ``kind``."""
+    APPLIERS[kind] = fn
+    return fn
+
+
+def to_public(row: ProposalRow) -> ProposalPublic:
+    return ProposalPublic.model_validate(row)
+
+
+def _category_of(session: Session, shop_id: int, target: str) -> str | None:
+    # Most proposals target a product by sku; its category lets a category override apply
+    # even when the proposing job did not pass the category itself.
+    category = session.scalar(
+        select(ProductRow.category).where(ProductRow.shop_id == shop_id, ProductRow.sku == target)
+    )
+    return category or None
+
+
+def propose(
+    session: Session,
+    clock: Clock,
+    *,
+    shop_id: int,
+    capability: Capability,
+    kind: str,
+    target: str,
+    summary: str,
+    explanation: Explanation,
+    payload: dict[str, Any],
+    expected_effect: dict[str, Any] | None = None,
+    category: str | None = None,
+    expires_at: datetime | None = None,
+    model_run_id: int | None = None,
+    actor: str = "system",
+) -> ProposalPublic | None:
+    """Record a proposed action according to the capability's mode for its target.
+
+    ``off`` stores nothing and returns ``None``; ``suggest`` stores it as ``proposed``;
+    ``auto`` stores it and applies it at once. An automatic application refused by a
+    guardrail falls back to waiting for a person, with the refusal kept in ``result``.
+    """
+    if category is None:
+        category = _category_of(session, shop_id, target)
+    mode = modes.resolve_mode(session, shop_id, capability, category=category, sku=target)
+    if mode is CapabilityMode.OFF:
+        return None
+    row = ProposalRow(
+        shop_id=shop_id,
+        capability=capability.value,
+        kind=kind,
+        target=target,
+        category=category,
+        payload=payload,
+        summary=summary,
+        explanation=explanation.as_dict(),
+        expected_effect=expected_effect or {},
+        status=ProposalStatus.PROPOSED.value,
+        model_run_id=model_run_id,
+        created_at=clock.now(),
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        clock,
+        shop_id=shop_id,
+        actor=actor,
+        action="proposal.created",
+        target_kind="proposal",
+        target_id=str(row.id),
+        after={"kind": kind, "target": target, "mode": mode.value},
+        reason=summary,
+    )
+    if mode is CapabilityMode.AUTO and kind in APPLIERS:
+        try:
+            with session.begin_nested():
+                _apply(session, clock, row, AUTO_ACTOR)
+        except GuardrailError as exc:
+            row.result = {"auto_refused": exc.message, "details": exc.details}
+            session.flush()
+    return to_public(row)
+
+
+def _row(session: Session, shop_id: int, proposal_id: int) -> ProposalRow:
+    row = session.get(ProposalRow, proposal_id)
+    # Another shop's proposal is reported as missing so ids do not leak across shops.
+    if row is None or row.shop_id != shop_id:
+        raise NotFoundError(f"no proposal {proposal_id}", proposal_id=proposal_id)
+    return row
+
+
+def get_proposal(session: Session, shop_id: int, proposal_id: int) -> ProposalPublic:
+    return to_public(_row(session, shop_id, proposal_id))
+
+
+def list_proposals(
+    session: Session,
+    shop_id: int,
+    *,
+    status: ProposalStatus | None = None,
+    capability: Capability | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> Page[ProposalPublic]:
+    """Newest first, filtered by status and capability."""
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise InvalidInputError(f"limit must be 1..{MAX_PAGE} and offset >= 0")
+    where = [ProposalRow.shop_id == shop_id]
+    if status is not None:
+        where.append(ProposalRow.status == status.value)
+    if capability is not None:
+        where.append(ProposalRow.capability == capability.value)
+    count = session.scalar(select(func.count()).select_from(ProposalRow).where(*where)) or 0
+    rows = session.scalars(
+        select(ProposalRow)
+        .where(*where)
+        .order_by(ProposalRow.created_at.desc(), ProposalRow.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return Page[ProposalPublic](data=[to_public(r) for r in rows], count=count)
+
+
+def count_waiting(session: Session, shop_id: int) -> int:
+    query = select(func.count()).where(
+        ProposalRow.shop_id == shop_id, ProposalRow.status == ProposalStatus.PROPOSED.value
+    )
+    return session.scalar(query) or 0
+
+
+def _open_row(session: Session, clock: Clock, shop_id: int, proposal_id: int) -> ProposalRow:
+    row = _row(session, shop_id, proposal_id)
+    if row.status != ProposalStatus.PROPOSED.value:
+        raise ConflictError(
+            f"proposal {proposal_id} is {row.status}, not waiting for a decision",
+            proposal_id=proposal_id,
+            status=row.status,
+        )
+    if row.expires_at is not None and row.expires_at <= clock.now():
+        raise ConflictError(
+            f"proposal {proposal_id} expired at {row.expires_at.isoformat()}",
+            proposal_id=proposal_id,
+            status=ProposalStatus.EXPIRED.value,
+        )
+    return row
+
+
+def _apply(session: Session, clock: Clock, row: ProposalRow, actor: str) -> None:
+    result = APPLIERS[row.kind](session, clock, row, actor)
+    now = clock.now()
+    row.status = ProposalStatus.APPLIED.value
+    row.decided_at = row.applied_at = now
+    row.decided_by = actor
+    row.result = result
+    session.flush()
+    audit.record(
+        session,
+        clock,
+        shop_id=row.shop_id,
+        actor=actor,
+        action="proposal.applied",
+        target_kind="proposal",
+        target_id=str(row.id),
+        before={"status": ProposalStatus.PROPOSED.value},
+        after={"status": row.status, "kind": row.kind, "target": row.target, "result": result},
+        reason=row.summary,
+    )
+
+
+def approve(
+    session: Session, clock: Clock, *, shop_id: int, proposal_id: int, actor: str
+) -> ProposalPublic:
+    """Approve a waiting proposal and apply it (or mark it approved if its kind has no applier)."""
+    row = _open_row(session, clock, shop_id, proposal_id)
+    if row.kind in APPLIERS:
+        with session.begin_nested():
+            _apply(session, clock, row, actor)
+        return to_public(row)
+    row.status = ProposalStatus.APPROVED.value
+    row.decided_at = clock.now()
+    row.decided_by = actor
+    session.flush()
+    audit.record(
+        session,
+        clock,
+        shop_id=shop_id,
+        actor=actor,
+        action="proposal.approved",
+        target_kind="proposal",
+        target_id=str(row.id),
+        before={"status": ProposalStatus.PROPOSED.value},
+        after={"status": row.status},
+        reason=row.summary,
+    )
+    return to_public(row)
+
+
+def reject(
+    session: Session,
+    clock: Clock,
+    *,
+    shop_id: int,
+    proposal_id: int,
+    actor: str,
+    reason: str = "",
+) -> ProposalPublic:
+    row = _open_row(session, clock, shop_id, proposal_id)
+    row.status = ProposalStatus.REJECTED.value
+    row.decided_at = clock.now()
+    row.decided_by = actor
+    row.result = {"reason": reason} if reason else None
+    session.flush()
+    audit.record(
+        session,
+        clock,
+        shop_id=shop_id,
+        actor=actor,
+        action="proposal.rejected",
+        target_kind="proposal",
+        target_id=str(row.id),
+        before={"status": ProposalStatus.PROPOSED.value},
+        after={"status": row.status},
+        reason=reason,
+    )
+    return to_public(row)
+
+
+def expire_due(session: Session, clock: Clock, shop_id: int) -> int:
+    """Mark waiting proposals whose ``expires_at`` has passed as expired; returns how many."""
+    now = clock.now()
+    result = session.execute(
+        update(ProposalRow)
+        .where(
+            ProposalRow.shop_id == shop_id,
+            ProposalRow.status == ProposalStatus.PROPOSED.value,
+            ProposalRow.expires_at.is_not(None),
+            ProposalRow.expires_at <= now,
+        )
+        .values(status=ProposalStatus.EXPIRED.value, decided_at=now, decided_by="system")
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+register_applier("price_change", apply_price_change)
