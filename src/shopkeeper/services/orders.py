@@ -59,6 +59,8 @@ def upsert_order(
             f"order currency {currency} differs from the shop's {shop.currency}", currency=currency
         )
     now = clock.now()
+    # Resolved before the new row joins the session: its query would autoflush a half-filled row.
+    customer_id = _customer_id(session, clock, shop.id, data.customer_id)
     row = find_order(session, shop.id, data.external_id)
     created = row is None
     if row is None:
@@ -67,7 +69,7 @@ def upsert_order(
     else:
         session.execute(delete(OrderLineRow).where(OrderLineRow.order_id == row.id))
     address = data.shipping_address.model_dump(exclude_none=True) if data.shipping_address else None
-    row.customer_id = _customer_id(session, clock, shop.id, data.customer_id)
+    row.customer_id = customer_id
     row.placed_at = data.placed_at
     row.status = data.status
     row.channel = data.channel
@@ -86,7 +88,7 @@ def upsert_order(
             select(ProductRow.sku, ProductRow.id).where(
                 ProductRow.shop_id == shop.id, ProductRow.sku.in_(skus)
             )
-        ).tuples()
+        ).tuples().all()
     )
     session.add_all(
         OrderLineRow(

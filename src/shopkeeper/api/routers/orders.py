@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
 
 from shopkeeper.api.deps import RuntimeDep, SessionDep, ShopDep, require
 from shopkeeper.domain.access import Scope
@@ -26,8 +26,8 @@ def list_orders(
     who: Reader,
     customer_id: Annotated[str | None, Query(max_length=64)] = None,
     status: Annotated[str | None, Query(max_length=32)] = None,
-    placed_from: datetime | None = None,
-    placed_to: datetime | None = None,
+    placed_from: AwareDatetime | None = None,
+    placed_to: AwareDatetime | None = None,
     q: Annotated[str | None, Query(max_length=64, description="External id prefix")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=orders.MAX_PAGE)] = 50,
