@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from shopkeeper.core.clock import Clock
 from shopkeeper.core.errors import ConflictError, InvalidInputError, NotFoundError
+from shopkeeper.core.money import Money
 from shopkeeper.data.tables import PriceChangeRow, ProductRow, StockLevelRow, SupplierRow
 from shopkeeper.domain.catalog import ProductCreate, ProductFields, ProductPublic, ProductUpdate
 from shopkeeper.domain.schemas import Page
@@ -100,7 +101,9 @@ def upsert_product(
         old_price = None
     else:
         old_price = row.price
-    _apply(session, row, data, shop.id)
+    # The supplier lookup would autoflush the new row before its title and price are set.
+    with session.no_autoflush:
+        _apply(session, row, data, shop.id)
     row.updated_at = now
     session.flush()
     if old_price is not None and old_price != row.price:
@@ -148,8 +151,9 @@ def to_public(
         description=row.description,
         category=row.category,
         brand=row.brand,
-        cost=row.cost,
-        price=row.price,
+        # Stored with 4 decimals; shown in the currency's own precision.
+        cost=None if row.cost is None else Money(row.cost, shop.currency).amount,
+        price=Money(row.price, shop.currency).amount,
         currency=shop.currency,
         size=row.size,
         weight_kg=row.weight_kg,

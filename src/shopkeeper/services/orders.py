@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from shopkeeper.core.clock import Clock
 from shopkeeper.core.errors import ConflictError, InvalidInputError, NotFoundError
+from shopkeeper.core.money import Money
 from shopkeeper.data.pii import PiiCipher
 from shopkeeper.data.tables import CustomerRow, OrderLineRow, OrderRow, ProductRow
 from shopkeeper.domain.customers import Address
@@ -88,7 +90,9 @@ def upsert_order(
             select(ProductRow.sku, ProductRow.id).where(
                 ProductRow.shop_id == shop.id, ProductRow.sku.in_(skus)
             )
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     session.add_all(
         OrderLineRow(
@@ -155,6 +159,11 @@ def get_order_row(session: Session, shop_id: int, external_id: str) -> OrderRow:
     return row
 
 
+def _amount(value: Decimal, currency: str) -> Decimal:
+    """A stored 4-decimal amount in the currency's own precision."""
+    return Money(value, currency).amount
+
+
 def to_public(session: Session, row: OrderRow, cipher: PiiCipher) -> OrderPublic:
     lines = session.scalars(
         select(OrderLineRow).where(OrderLineRow.order_id == row.id).order_by(OrderLineRow.line_no)
@@ -168,18 +177,18 @@ def to_public(session: Session, row: OrderRow, cipher: PiiCipher) -> OrderPublic
         status=row.status,
         channel=row.channel,
         currency=row.currency,
-        subtotal=row.subtotal,
-        discount_total=row.discount_total,
-        shipping_total=row.shipping_total,
-        total=row.total,
+        subtotal=_amount(row.subtotal, row.currency),
+        discount_total=_amount(row.discount_total, row.currency),
+        shipping_total=_amount(row.shipping_total, row.currency),
+        total=_amount(row.total, row.currency),
         shipping_address=Address(**address) if address else None,
         lines=[
             OrderLinePublic(
                 line_no=ln.line_no,
                 sku=ln.sku,
                 quantity=ln.quantity,
-                unit_price=ln.unit_price,
-                discount=ln.discount,
+                unit_price=_amount(ln.unit_price, row.currency),
+                discount=_amount(ln.discount, row.currency),
             )
             for ln in lines
         ],
