@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,17 @@ def _frame(
     )
 
 
+def series_slug(text: str) -> str:
+    """A label usable in a signal name: lowercase letters, digits and underscores.
+
+    Examples
+    --------
+    >>> series_slug("Coffee & tea")
+    'coffee_tea'
+    """
+    return "_".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def competitor_prices(
     cat: Catalogue, list_price: FloatArray, cal: ShopCalendar, rng: np.random.Generator
 ) -> tuple[list[str], pd.DataFrame]:
@@ -82,7 +94,8 @@ def competitor_prices(
         skus = np.asarray(cat.products["sku"])[watched]
         parts.append(
             _frame(
-                "competitor_price",
+                # One series per competitor: the table keeps one value per name, sku and day.
+                f"competitor_price.{series_slug(name)}",
                 ts.repeat(n),
                 price.ravel(),
                 [None] * price.size,
@@ -123,42 +136,45 @@ def build_signals(
             [{"unit": "mm"} for _ in range(n_days * n_regions)],
         ),
     ]
-    rows: list[tuple[pd.Timestamp, str, float, dict[str, Any]]] = []
+    # Events overlapping in one region and day become one point: total attendance, all names.
+    merged: dict[tuple[int, str], tuple[float, list[dict[str, Any]]]] = {}
     for e in events:
         a = max(cal.index_of_date(e.start), 0)
         b = min(cal.index_of_date(e.end), n_days - 1)
         for d in range(a, b + 1):
-            rows.append(
-                (
-                    ts[d],
-                    e.region,
-                    e.attendance_k,
-                    {"event_name": e.name, "event_type": e.type, "city": e.city},
-                )
-            )
-    if rows:
+            total, listed = merged.get((d, e.region), (0.0, []))
+            listed.append({"event_name": e.name, "event_type": e.type, "city": e.city})
+            merged[(d, e.region)] = (total + e.attendance_k, listed)
+    if merged:
+        keys = sorted(merged)
         parts.append(
             _frame(
                 "local_event",
-                pd.DatetimeIndex([r[0] for r in rows]),
-                np.array([r[2] for r in rows]),
-                [r[1] for r in rows],
-                [None] * len(rows),
-                [r[3] for r in rows],
+                pd.DatetimeIndex([ts[d] for d, _ in keys]),
+                np.array([merged[k][0] for k in keys]),
+                [region for _, region in keys],
+                [None] * len(keys),
+                [
+                    {**merged[k][1][0], "events": merged[k][1]}
+                    if len(merged[k][1]) > 1
+                    else merged[k][1][0]
+                    for k in keys
+                ],
             )
         )
     n_cat = len(CATEGORIES)
-    names = [c.name for c in CATEGORIES]
-    parts.append(
-        _frame(
-            "search_trend",
-            ts.repeat(n_cat),
-            trends.searches.ravel(),
-            [None] * (n_days * n_cat),
-            [None] * (n_days * n_cat),
-            [{"category": names[k]} for _ in range(n_days) for k in range(n_cat)],
+    searches = trends.searches.reshape(n_days, n_cat)
+    for k, category in enumerate(CATEGORIES):
+        parts.append(
+            _frame(
+                f"search_trend.{series_slug(category.name)}",
+                ts,
+                searches[:, k],
+                [None] * n_days,
+                [None] * n_days,
+                [{"category": category.name} for _ in range(n_days)],
+            )
         )
-    )
     parts.append(competitor)
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["ts", "name"], kind="stable").reset_index(drop=True)

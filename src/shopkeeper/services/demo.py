@@ -1,0 +1,327 @@
+"""The demo shop: a generated French shop loaded, modelled and ready to click through.
+
+``build_demo_shop`` is idempotent. A marker job run (``demo.build``) records the generator
+config and the rows written; a re-run with the same config finds it and only refreshes the
+owner login and the API keys, so ``make demo`` is quick the second time. A different config
+replaces the data only when asked (``fresh=True``), never silently.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from shopkeeper.ai.recommend import InteractionLog, PopularityRecommender
+from shopkeeper.core.errors import AuthenticationError, ConflictError, NotFoundError
+from shopkeeper.data.database import transaction
+from shopkeeper.data.importers.demo import DemoShopConfig, GeneratedShop, generate_shop
+from shopkeeper.data.importers.demo_loader import (
+    clear_shop_data,
+    load_generated_shop,
+    shop_row_counts,
+)
+from shopkeeper.data.tables import EventRow, JobRunRow, OrderLineRow, OrderRow, ProductRow
+from shopkeeper.domain.access import KeyKind, Role
+from shopkeeper.domain.shops import Shop, ShopCreate
+from shopkeeper.services import models
+from shopkeeper.services.access import api_keys, users
+from shopkeeper.services.demo_proposals import create_example_proposals
+from shopkeeper.services.runtime import Runtime
+from shopkeeper.services.shops import create_shop, get_shop_by_slug
+
+MARKER_JOB = "demo.build"
+OWNER_EMAIL = "owner@demo.shop"
+OWNER_PASSWORD = "demo-owner-pass"
+TRAINING_WINDOW_DAYS = 90
+# A view says much less about demand than a unit sold; 0.1 lets a product seen by many but
+# bought by few still rise, without drowning real sales.
+VIEW_WEIGHT = 0.1
+
+# (phase, step, done, total): phase is "generate", "load" or "fit".
+DemoProgress = Callable[[str, str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCredentials:
+    owner_email: str
+    owner_password: str
+    secret_key: str
+    publishable_key: str
+
+
+@dataclass(frozen=True)
+class DemoShop:
+    """What ``build_demo_shop`` built or found."""
+
+    shop: Shop
+    reused: bool
+    rows: dict[str, int]
+    model_run: models.ModelRun
+    credentials: DemoCredentials
+    truth_path: Path
+    credentials_path: Path
+    proposals: int | None  # None: no proposals service in this build
+
+
+def demo_folder(model_dir: Path, slug: str) -> Path:
+    """Where the demo's truth and credentials live: ``<model_dir>/demo`` (or ``/demo/<slug>``)."""
+    return model_dir / "demo" if slug == "demo" else model_dir / "demo" / slug
+
+
+def _ensure_shop(runtime: Runtime, slug: str) -> Shop:
+    with transaction(runtime.sessions) as session:
+        try:
+            return get_shop_by_slug(session, slug)
+        except NotFoundError:
+            spec = ShopCreate(
+                slug=slug,
+                name="Boutique démo",
+                currency="EUR",
+                timezone="Europe/Paris",
+                locale="fr",
+                prices_include_vat=True,
+            )
+            return create_shop(session, spec, runtime.clock)
+
+
+def _marker(runtime: Runtime, shop_id: int) -> JobRunRow | None:
+    with runtime.sessions() as session:
+        return session.scalar(
+            select(JobRunRow)
+            .where(JobRunRow.shop_id == shop_id, JobRunRow.job_name == MARKER_JOB)
+            .where(JobRunRow.status == "succeeded")
+            .order_by(JobRunRow.id.desc())
+            .limit(1)
+        )
+
+
+def _write_marker(
+    runtime: Runtime, shop_id: int, config: dict[str, Any], rows: dict[str, int]
+) -> None:
+    now = runtime.clock.now()
+    with transaction(runtime.sessions) as session:
+        session.add(
+            JobRunRow(
+                shop_id=shop_id,
+                job_name=MARKER_JOB,
+                trigger="manual",
+                status="succeeded",
+                started_at=now,
+                finished_at=now,
+                figures={"config": config, "rows": rows},
+            )
+        )
+
+
+def _generate(config: DemoShopConfig, progress: DemoProgress | None) -> GeneratedShop:
+    def report(step: str, fraction: float) -> None:
+        if progress:
+            progress("generate", step, round(fraction * 100), 100)
+
+    return generate_shop(config, progress=report)
+
+
+def _load(
+    runtime: Runtime,
+    shop: Shop,
+    config: DemoShopConfig,
+    progress: DemoProgress | None,
+    folder: Path,
+) -> dict[str, int]:
+    generated = _generate(config, progress)
+    folder.mkdir(parents=True, exist_ok=True)
+    generated.save_truth(folder / "truth.json")
+
+    def report(table: str, done: int, total: int) -> None:
+        if progress:
+            progress("load", table, done, total)
+
+    load_generated_shop(
+        runtime.engine,
+        runtime.cipher,
+        generated,
+        shop_id=shop.id,
+        currency=shop.currency,
+        now=runtime.clock.now(),
+        progress=report,
+    )
+    return shop_row_counts(runtime.engine, shop.id)
+
+
+def popularity_training_log(
+    runtime: Runtime, shop_id: int, *, window_days: int = TRAINING_WINDOW_DAYS
+) -> tuple[InteractionLog, datetime | None, datetime | None]:
+    """Order lines (weight = quantity) and product views of the last ``window_days``.
+
+    The window ends at the latest order, not at the clock: an imported history that stops
+    last month still trains on its own last 90 days.
+    """
+    with runtime.sessions() as session:
+        end = session.scalar(
+            select(func.max(OrderRow.placed_at)).where(OrderRow.shop_id == shop_id)
+        )
+        if end is None:
+            return InteractionLog.from_records([]), None, None
+        start = end - timedelta(days=window_days)
+        sales = session.execute(
+            select(OrderLineRow.sku, OrderRow.placed_at, OrderLineRow.quantity)
+            .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
+            .where(OrderRow.shop_id == shop_id, OrderRow.placed_at >= start)
+        ).all()
+        views = session.execute(
+            select(EventRow.sku, EventRow.occurred_at)
+            .where(EventRow.shop_id == shop_id, EventRow.type == "view")
+            .where(EventRow.sku.is_not(None), EventRow.occurred_at >= start)
+            .where(EventRow.occurred_at <= end)
+        ).all()
+        categories = dict(
+            session.execute(
+                select(ProductRow.sku, ProductRow.category).where(ProductRow.shop_id == shop_id)
+            ).all()
+        )
+    frame = pd.DataFrame(
+        {
+            "sku": [s for s, _, _ in sales] + [s for s, _ in views],
+            "occurred_at": pd.to_datetime(
+                [t for _, t, _ in sales] + [t for _, t in views], utc=True
+            ),
+            "weight": [float(q) for _, _, q in sales] + [VIEW_WEIGHT] * len(views),
+            "kind": ["sale"] * len(sales) + ["view"] * len(views),
+        }
+    )
+    return InteractionLog(frame=frame, categories=categories, as_of=end), start, end
+
+
+def fit_default_models(runtime: Runtime, shop_id: int) -> models.ModelRun:
+    """Fit and store the models a fresh shop serves: today, the popularity recommender."""
+    log, start, end = popularity_training_log(runtime, shop_id)
+    return models.fit_and_store(
+        runtime,
+        shop_id=shop_id,
+        model=PopularityRecommender(half_life_days=14.0, window_days=TRAINING_WINDOW_DAYS),
+        data=log,
+        data_start=start,
+        data_end=end,
+        metrics={"interactions": len(log), "skus": int(log.frame["sku"].nunique())},
+    )
+
+
+def _owner(runtime: Runtime, shop_id: int) -> None:
+    with transaction(runtime.sessions) as session:
+        try:
+            users.create_user(
+                session,
+                runtime.clock,
+                shop_id=shop_id,
+                email=OWNER_EMAIL,
+                password=OWNER_PASSWORD,
+                role=Role.OWNER,
+                name="Demo owner",
+            )
+        except ConflictError:
+            # Someone may have changed it while exploring: the printed login must work.
+            users.set_password(session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+
+
+def _keys(runtime: Runtime, shop_id: int, path: Path) -> tuple[str, str]:
+    """The demo's secret and publishable keys, reused while they still authenticate.
+
+    Raw keys are shown once and stored only hashed, so to print the same keys on every
+    run they are kept in a 0600 file beside the truth. Keys that no longer work (a new
+    database, a revoked key) are replaced by fresh ones.
+    """
+    if path.is_file():
+        saved = json.loads(path.read_text())
+        try:
+            with transaction(runtime.sessions) as session:
+                for raw in (saved["secret_key"], saved["publishable_key"]):
+                    if api_keys.authenticate(session, raw).shop_id != shop_id:
+                        raise AuthenticationError("key of another shop")
+            return saved["secret_key"], saved["publishable_key"]
+        except (AuthenticationError, KeyError):
+            pass
+    with transaction(runtime.sessions) as session:
+        secret = api_keys.create_key(
+            session, runtime.clock, shop_id=shop_id, name="demo back office", kind=KeyKind.SECRET
+        )
+        public = api_keys.create_key(
+            session,
+            runtime.clock,
+            shop_id=shop_id,
+            name="demo storefront",
+            kind=KeyKind.PUBLISHABLE,
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        json.dump({"secret_key": secret.raw, "publishable_key": public.raw}, handle)
+    path.chmod(0o600)
+    return secret.raw, public.raw
+
+
+def build_demo_shop(
+    runtime: Runtime,
+    *,
+    config: DemoShopConfig,
+    shop_slug: str = "demo",
+    progress: DemoProgress | None = None,
+    fresh: bool = False,
+) -> DemoShop:
+    """Create (or find) the demo shop with its data, default models, owner and API keys."""
+    shop = _ensure_shop(runtime, shop_slug)
+    folder = demo_folder(runtime.model_dir, shop_slug)
+    truth_path = folder / "truth.json"
+    wanted = config.to_dict()
+    marker = _marker(runtime, shop.id)
+    rows = shop_row_counts(runtime.engine, shop.id)
+    reused = (
+        not fresh
+        and marker is not None
+        and marker.figures.get("config") == wanted
+        and all(rows.get(t) == n for t, n in marker.figures.get("rows", {}).items())
+    )
+    if reused:
+        if not truth_path.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            _generate(config, progress).save_truth(truth_path)
+    else:
+        if any(rows.values()):
+            if not fresh:
+                raise ConflictError(
+                    f"shop {shop_slug!r} already holds data from another demo config or import;"
+                    " run again with --fresh to replace it",
+                    shop=shop_slug,
+                )
+            clear_shop_data(runtime.engine, shop.id)
+        rows = _load(runtime, shop, config, progress, folder)
+        _write_marker(runtime, shop.id, wanted, rows)
+    if progress:
+        progress("fit", PopularityRecommender.name(), 0, 1)
+    with runtime.sessions() as session:
+        run = models.current_run(session, shop.id, PopularityRecommender.capability)
+    if run is None or not reused:
+        run = fit_default_models(runtime, shop.id)
+    if progress:
+        progress("fit", PopularityRecommender.name(), 1, 1)
+    _owner(runtime, shop.id)
+    credentials_path = folder / "credentials.json"
+    secret, public = _keys(runtime, shop.id, credentials_path)
+    proposals = create_example_proposals(runtime, shop.id, run)
+    return DemoShop(
+        shop=shop,
+        reused=reused,
+        rows=rows,
+        model_run=run,
+        credentials=DemoCredentials(OWNER_EMAIL, OWNER_PASSWORD, secret, public),
+        truth_path=truth_path,
+        credentials_path=credentials_path,
+        proposals=proposals,
+    )

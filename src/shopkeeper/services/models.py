@@ -1,0 +1,303 @@
+"""Model runs: fit a model, store it as a versioned artifact, make it current, serve it.
+
+A retrain (a job, the CLI, another worker) calls :func:`fit_and_store`; every API worker
+holds a :class:`ModelCache` that notices the new current run and swaps it in, so nobody
+restarts anything after a retrain.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from shopkeeper.ai.base import Model
+from shopkeeper.core.errors import InvalidInputError, NotFoundError, ShopkeeperError
+from shopkeeper.data.database import transaction
+from shopkeeper.data.model_store import ModelStore
+from shopkeeper.data.tables import ModelRunRow
+from shopkeeper.services.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+AnyModel = Model[Any, Any, Any]
+M = TypeVar("M", bound=AnyModel)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRun:
+    """One fit of one model for one shop: what, with which params, on which data, how good."""
+
+    id: int
+    shop_id: int
+    capability: str
+    model_name: str
+    package_version: str
+    params: dict[str, Any]
+    data_start: datetime | None
+    data_end: datetime | None
+    metrics: dict[str, Any]
+    artifact: str | None
+    is_current: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedModel:
+    """A current model with the run it came from."""
+
+    run: ModelRun
+    model: AnyModel
+
+    def as_type(self, cls: type[M]) -> M:
+        """The model, checked to be a ``cls`` (a capability may switch model class)."""
+        if not isinstance(self.model, cls):
+            raise InvalidInputError(
+                f"current {self.run.capability} model is {self.run.model_name}, not {cls.name()}"
+            )
+        return self.model
+
+
+def _to_run(row: ModelRunRow) -> ModelRun:
+    return ModelRun(
+        id=row.id,
+        shop_id=row.shop_id,
+        capability=row.capability,
+        model_name=row.model_name,
+        package_version=row.package_version,
+        params=dict(row.params),
+        data_start=row.data_start,
+        data_end=row.data_end,
+        metrics=dict(row.metrics),
+        artifact=row.artifact,
+        is_current=row.is_current,
+        created_at=row.created_at,
+    )
+
+
+def model_store(runtime: Runtime) -> ModelStore:
+    return ModelStore(runtime.model_dir, package_version=runtime.version)
+
+
+def fit_and_store(
+    runtime: Runtime,
+    *,
+    shop_id: int,
+    model: AnyModel,
+    data: Any,
+    data_start: datetime | None = None,
+    data_end: datetime | None = None,
+    metrics: dict[str, Any] | None = None,
+    make_current: bool = True,
+) -> ModelRun:
+    """Fit ``model`` on ``data`` and record it with :func:`store_fitted`."""
+    model.fit(data)
+    return store_fitted(
+        runtime,
+        shop_id=shop_id,
+        model=model,
+        data_start=data_start,
+        data_end=data_end,
+        metrics=metrics,
+        make_current=make_current,
+    )
+
+
+def store_fitted(
+    runtime: Runtime,
+    *,
+    shop_id: int,
+    model: AnyModel,
+    data_start: datetime | None = None,
+    data_end: datetime | None = None,
+    metrics: dict[str, Any] | None = None,
+    make_current: bool = True,
+) -> ModelRun:
+    """Save a fitted model as the artifact of a new model run, current unless told otherwise."""
+    model.check_fitted()
+    store = model_store(runtime)
+    artifact: str | None = None
+    try:
+        with transaction(runtime.sessions) as session:
+            row = ModelRunRow(
+                shop_id=shop_id,
+                capability=model.capability,
+                model_name=model.name(),
+                package_version=runtime.version,
+                params=model.params(),
+                data_start=data_start,
+                data_end=data_end,
+                metrics=metrics or {},
+                is_current=False,
+                created_at=runtime.clock.now(),
+            )
+            session.add(row)
+            session.flush()  # the run id names the artifact folder
+            artifact = store.save(
+                model,
+                shop_id=shop_id,
+                capability=model.capability,
+                run_id=row.id,
+                params=model.params(),
+            )
+            row.artifact = artifact
+            if make_current:
+                _clear_current(session, shop_id, model.capability)
+                row.is_current = True
+            session.flush()
+            run = _to_run(row)
+    except BaseException:
+        # The run was never recorded, so its artifact would be an orphan nobody loads.
+        if artifact is not None:
+            store.delete(artifact)
+        raise
+    log.info("model run %s: %s for shop %s", run.id, run.model_name, shop_id)
+    return run
+
+
+def _clear_current(session: Session, shop_id: int, capability: str) -> None:
+    session.execute(
+        update(ModelRunRow)
+        .where(
+            ModelRunRow.shop_id == shop_id,
+            ModelRunRow.capability == capability,
+            ModelRunRow.is_current.is_(True),
+        )
+        .values(is_current=False)
+    )
+
+
+def current_run(session: Session, shop_id: int, capability: str) -> ModelRun | None:
+    row = session.scalar(
+        select(ModelRunRow)
+        .where(
+            ModelRunRow.shop_id == shop_id,
+            ModelRunRow.capability == capability,
+            ModelRunRow.is_current.is_(True),
+        )
+        .order_by(ModelRunRow.id.desc())
+        .limit(1)
+    )
+    return _to_run(row) if row is not None else None
+
+
+def list_runs(
+    session: Session, shop_id: int, capability: str | None = None, *, limit: int = 50
+) -> list[ModelRun]:
+    query = select(ModelRunRow).where(ModelRunRow.shop_id == shop_id)
+    if capability is not None:
+        query = query.where(ModelRunRow.capability == capability)
+    rows = session.scalars(query.order_by(ModelRunRow.id.desc()).limit(limit))
+    return [_to_run(r) for r in rows]
+
+
+def make_current(runtime: Runtime, *, shop_id: int, run_id: int) -> ModelRun:
+    """Serve an earlier run again (a rollback after a bad retrain)."""
+    with transaction(runtime.sessions) as session:
+        row = session.get(ModelRunRow, run_id)
+        if row is None or row.shop_id != shop_id or row.artifact is None:
+            raise NotFoundError(f"no stored model run {run_id}", run_id=run_id)
+        _clear_current(session, shop_id, row.capability)
+        row.is_current = True
+        session.flush()
+        return _to_run(row)
+
+
+def load_run(runtime: Runtime, run: ModelRun) -> LoadedModel:
+    if run.artifact is None:
+        raise NotFoundError(f"model run {run.id} has no artifact", run_id=run.id)
+    model: AnyModel = model_store(runtime).load(run.artifact)
+    return LoadedModel(run=run, model=model)
+
+
+def load_current(runtime: Runtime, *, shop_id: int, capability: str) -> LoadedModel:
+    """The current model of a capability (``NotFoundError`` when none was fitted yet)."""
+    with transaction(runtime.sessions) as session:
+        run = current_run(session, shop_id, capability)
+    if run is None:
+        raise NotFoundError(
+            f"no {capability} model has been fitted for this shop yet",
+            capability=capability,
+        )
+    return load_run(runtime, run)
+
+
+class ModelCache:
+    """The current models one worker serves, reloaded when another process retrains.
+
+    Looking for a newer run costs one small query, made at most every
+    ``check_every_seconds`` (by the runtime's clock) or when :meth:`refresh` is called.
+
+    Examples
+    --------
+    >>> from shopkeeper.core.config import Settings
+    >>> rt = Runtime.from_settings(Settings(database_url="sqlite://"))
+    >>> ModelCache(rt, check_every_seconds=10).check_every
+    datetime.timedelta(seconds=10)
+    """
+
+    def __init__(self, runtime: Runtime, *, check_every_seconds: float = 30.0) -> None:
+        self.runtime = runtime
+        self.check_every = timedelta(seconds=check_every_seconds)
+        self._models: dict[tuple[int, str], LoadedModel] = {}
+        self._last_check: datetime | None = None
+        self._lock = threading.Lock()
+
+    def _current_ids(self) -> dict[tuple[int, str], int]:
+        query = (
+            select(ModelRunRow.shop_id, ModelRunRow.capability, func.max(ModelRunRow.id))
+            .where(ModelRunRow.is_current.is_(True))
+            .group_by(ModelRunRow.shop_id, ModelRunRow.capability)
+        )
+        with self.runtime.sessions() as session:
+            return {(s, c): run_id for s, c, run_id in session.execute(query)}
+
+    def refresh(self, *, force: bool = True) -> list[tuple[int, str]]:
+        """Load every current run not yet held; returns the (shop, capability) reloaded."""
+        now = self.runtime.clock.now()
+        with self._lock:
+            if not force and self._last_check and now - self._last_check < self.check_every:
+                return []
+            self._last_check = now
+            changed: list[tuple[int, str]] = []
+            for key, run_id in self._current_ids().items():
+                held = self._models.get(key)
+                if held is not None and held.run.id == run_id:
+                    continue
+                try:
+                    self._models[key] = self._load(run_id)
+                except ShopkeeperError as exc:
+                    # Keep serving the model we have rather than none at all.
+                    log.warning("cannot load model run %s: %s", run_id, exc.message)
+                    continue
+                changed.append(key)
+            return changed
+
+    def _load(self, run_id: int) -> LoadedModel:
+        with self.runtime.sessions() as session:
+            row = session.get(ModelRunRow, run_id)
+            if row is None:
+                raise NotFoundError(f"model run {run_id} vanished", run_id=run_id)
+            run = _to_run(row)
+        return load_run(self.runtime, run)
+
+    def warm(self) -> int:
+        """Load all current models (at worker start); returns how many are held."""
+        self.refresh(force=True)
+        return len(self._models)
+
+    def get(self, shop_id: int, capability: str) -> LoadedModel:
+        """The current model, reloaded first if a newer run appeared since the last check."""
+        self.refresh(force=False)
+        loaded = self._models.get((shop_id, capability))
+        if loaded is None:
+            raise NotFoundError(
+                f"no {capability} model has been fitted for this shop yet",
+                capability=capability,
+            )
+        return loaded
