@@ -40,11 +40,12 @@ def record(
     )
 
 
-def recent(session: Session, shop_id: int, limit: int = 50) -> list[AuditLogRow]:
-    query = (
-        select(AuditLogRow)
-        .where(AuditLogRow.shop_id == shop_id)
-        .order_by(AuditLogRow.occurred_at.desc(), AuditLogRow.id.desc())
-        .limit(limit)
-    )
+def recent(
+    session: Session, shop_id: int, limit: int = 50, *, target_kind: str | None = None
+) -> list[AuditLogRow]:
+    """Newest first; ``target_kind`` keeps one kind of target (e.g. ``"capability"``)."""
+    query = select(AuditLogRow).where(AuditLogRow.shop_id == shop_id)
+    if target_kind is not None:
+        query = query.where(AuditLogRow.target_kind == target_kind)
+    query = query.order_by(AuditLogRow.occurred_at.desc(), AuditLogRow.id.desc()).limit(limit)
     return list(session.scalars(query))

@@ -14,7 +14,16 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from shopkeeper.core.config import Settings
 from shopkeeper.web import auth
-from shopkeeper.web.views import capabilities, customers, inbox, jobs, orders, overview, products
+from shopkeeper.web.views import (
+    capabilities,
+    capability_settings,
+    customers,
+    inbox,
+    jobs,
+    orders,
+    overview,
+    products,
+)
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_COOKIE = "shopkeeper_session"
@@ -32,7 +41,17 @@ def install(app: FastAPI) -> None:
         same_site="lax",
         https_only=settings.session_cookie_secure,
     )
-    for module in (auth, overview, products, customers, orders, inbox, jobs, capabilities):
+    for module in (
+        auth,
+        overview,
+        products,
+        customers,
+        orders,
+        inbox,
+        jobs,
+        capabilities,
+        capability_settings,
+    ):
         app.include_router(module.router)
     # The storefront installs first and may have mounted the same folder already.
     if not any(getattr(route, "name", None) == "static" for route in app.routes):
