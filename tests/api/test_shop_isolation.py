@@ -225,7 +225,15 @@ def test_every_route_keeps_shop_b_out_of_shop_a(
 
 
 # Everything a publishable key (public page source) must never reach.
-BACK_OFFICE_PREFIXES = ("/v1/customers", "/v1/orders", "/v1/stock", "/v1/import", "/v1/proposals")
+BACK_OFFICE_PREFIXES = (
+    "/v1/customers",
+    "/v1/orders",
+    "/v1/stock",
+    "/v1/import",
+    "/v1/proposals",
+    "/v1/jobs",
+    "/v1/signals",
+)
 
 
 def test_publishable_key_is_refused_on_back_office_routes(

@@ -19,6 +19,7 @@ from shopkeeper.api.routers import (
     orders,
     products,
     proposals,
+    signals,
     stock,
 )
 from shopkeeper.api.security import install_security
@@ -26,6 +27,7 @@ from shopkeeper.core.config import Settings
 from shopkeeper.data.database import transaction, upgrade
 from shopkeeper.domain.shops import ShopCreate
 from shopkeeper.jobs.scheduler import start_scheduler_if_enabled
+from shopkeeper.services.models import ModelCache
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import DEFAULT_SHOP_SLUG, ensure_default_shop
 from shopkeeper.web import install_web
@@ -40,6 +42,7 @@ API_ROUTERS = (
     imports.router,
     proposals.router,
     jobs.router,
+    signals.router,
 )
 
 
@@ -75,6 +78,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         prepare_database(runtime, settings)
+        # Each worker loads the current fitted models once, then picks up retrains lazily.
+        models.warm()
         scheduler = start_scheduler_if_enabled(runtime, settings)
         yield
         if scheduler is not None:
@@ -87,7 +92,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         description="Self-hosted AI for online shops. Every automatic decision comes with its reason.",
         lifespan=lifespan,
     )
+    models = ModelCache(runtime)
     app.state.runtime = runtime
+    app.state.models = models
     app.state.settings = settings
     install_error_handlers(app)
     install_metrics(app)

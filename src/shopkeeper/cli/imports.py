@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -84,7 +85,8 @@ def _print_summary(file: Path, result: ImportResult) -> None:
     errors = Table("line", "reason", title="rejected rows")
     for error in result.errors[:SHOWN_ERRORS]:
         lines = ", ".join(map(str, error.lines)) if len(error.lines) > 1 else str(error.line)
-        errors.add_row(lines, error.reason)
+        # Reasons quote user data (and regex patterns): never let Rich read them as markup.
+        errors.add_row(lines, escape(error.reason))
     console.print(errors)
     if result.rejected > SHOWN_ERRORS:
         console.print(f"... and {result.rejected - SHOWN_ERRORS} more rejected")

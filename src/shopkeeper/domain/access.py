@@ -38,6 +38,7 @@ class Scope(StrEnum):
     IMPORT_WRITE = "import:write"
     PROPOSALS_READ = "proposals:read"
     PROPOSALS_WRITE = "proposals:write"
+    SIGNALS_READ = "signals:read"
     SIGNALS_WRITE = "signals:write"
     ADMIN = "admin"
 

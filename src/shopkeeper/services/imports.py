@@ -33,11 +33,13 @@ from shopkeeper.domain.catalog import ProductCreate
 from shopkeeper.domain.customers import CustomerCreate
 from shopkeeper.domain.orders import OrderCreate
 from shopkeeper.domain.shops import Shop
+from shopkeeper.domain.signals import SignalPointIn
 from shopkeeper.domain.stock import StockSet
 from shopkeeper.domain.suppliers import SupplierCreate
 from shopkeeper.services.catalog import upsert_product
 from shopkeeper.services.customers import upsert_customer
 from shopkeeper.services.orders import upsert_order
+from shopkeeper.services.signals import upsert_signal
 from shopkeeper.services.stock import set_stock
 from shopkeeper.services.suppliers import upsert_supplier
 
@@ -126,6 +128,8 @@ class _Importer:
             return not existed
         if isinstance(item, SupplierCreate):
             return upsert_supplier(session, shop.id, item)[1]
+        if isinstance(item, SignalPointIn):
+            return upsert_signal(session, self.clock, shop.id, item)
         raise TypeError(f"cannot import {type(item).__name__}")
 
 

@@ -8,11 +8,13 @@ documented column by column in ``docs/importing.md``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from shopkeeper.data.importers.cells import CellError, CellType, Row, describe
+from shopkeeper.data.importers.cells import CellError, CellType, Row, describe, parse_datetime
 from shopkeeper.data.importers.order_rows import build_order, group_orders
 from shopkeeper.data.importers.records import (
     ImportKind,
@@ -24,10 +26,12 @@ from shopkeeper.data.importers.records import (
 )
 from shopkeeper.domain.catalog import ProductCreate
 from shopkeeper.domain.customers import CustomerCreate
+from shopkeeper.domain.signals import SignalPointIn
 from shopkeeper.domain.stock import StockSet
 from shopkeeper.domain.suppliers import SupplierCreate
 
 ATTR_PREFIX = "attr_"
+META_PREFIX = "meta_"
 ADDRESS: dict[str, CellType] = {
     "line1": "text",
     "line2": "text",
@@ -95,6 +99,14 @@ SUPPLIER: dict[str, CellType] = {
     "pack_size": "int",
 }
 
+SIGNAL: dict[str, CellType] = {
+    "name": "text",
+    "value": "float",
+    "granularity": "text",
+    "region": "text",
+    "sku": "text",
+}
+
 
 def _nested(row: Row, spec: dict[str, CellType], prefix: str) -> dict[str, Any]:
     return {k.removeprefix(prefix): v for k, v in row.values(spec).items()}
@@ -132,6 +144,30 @@ def _customer(row: Row, _ctx: ParseContext) -> dict[str, Any]:
     if attributes := row.prefixed(ATTR_PREFIX):
         values["attributes"] = attributes
     return values
+
+
+def _signal(row: Row, _ctx: ParseContext) -> dict[str, Any]:
+    values = row.values(SIGNAL)
+    raw_ts = row.text("ts")
+    if raw_ts:
+        values["ts"] = _signal_ts(raw_ts)
+    if meta := row.prefixed(META_PREFIX):
+        values["meta"] = meta
+    return values
+
+
+def _signal_ts(text: str) -> datetime:
+    """A signal's time as written: a daily point keeps its written date (see
+    ``normalise_ts``), so an offset is kept, not converted; no offset means UTC, not the
+    shop's zone, as in the API."""
+    try:
+        written = datetime.fromisoformat(text.replace(" UTC", "+00:00"))
+    except ValueError:
+        try:
+            written = parse_datetime(text, ZoneInfo("UTC"))
+        except ValueError as exc:
+            raise CellError("ts", str(exc)) from None
+    return written if written.tzinfo else written.replace(tzinfo=UTC)
 
 
 def _order_header(rows: list[Row], ctx: ParseContext) -> dict[str, Any]:
@@ -193,5 +229,11 @@ MAPPERS: dict[ImportKind, Mapper] = {
         frozenset({"ref", "name"}),
         _one_per_row(SupplierCreate, lambda row, _ctx: row.values(SUPPLIER)),
         frozenset(SUPPLIER),
+    ),
+    ImportKind.SIGNALS: Mapper(
+        frozenset({"name", "ts", "value"}),
+        _one_per_row(SignalPointIn, _signal),
+        frozenset(SIGNAL | {"ts": "datetime"}),
+        (META_PREFIX,),
     ),
 }

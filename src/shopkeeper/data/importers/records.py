@@ -14,6 +14,7 @@ from shopkeeper.data.importers.cells import Row
 from shopkeeper.domain.catalog import ProductCreate
 from shopkeeper.domain.customers import CustomerCreate
 from shopkeeper.domain.orders import OrderCreate
+from shopkeeper.domain.signals import SignalPointIn
 from shopkeeper.domain.stock import StockSet
 from shopkeeper.domain.suppliers import SupplierCreate
 
@@ -24,6 +25,7 @@ class ImportKind(StrEnum):
     ORDERS = "orders"
     STOCK = "stock"
     SUPPLIERS = "suppliers"
+    SIGNALS = "signals"
 
 
 class ImportFormat(StrEnum):
@@ -42,7 +44,7 @@ class ImportFileError(InvalidInputError):
     exit_code: ClassVar[int] = 1
 
 
-Item = ProductCreate | CustomerCreate | OrderCreate | StockSet | SupplierCreate
+Item = ProductCreate | CustomerCreate | OrderCreate | StockSet | SupplierCreate | SignalPointIn
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,11 @@ class Record:
             return self.item.sku
         if isinstance(self.item, SupplierCreate):
             return self.item.ref
+        if isinstance(self.item, SignalPointIn):
+            point = self.item
+            return " ".join(
+                filter(None, (point.name, point.region, point.sku, f"{point.ts:%F %R}"))
+            )
         return self.item.external_id
 
 
