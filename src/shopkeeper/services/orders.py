@@ -85,15 +85,12 @@ def upsert_order(
     row.updated_at = now
     session.flush()
     skus = {line.sku for line in data.lines}
-    product_ids = dict(
-        session.execute(
-            select(ProductRow.sku, ProductRow.id).where(
-                ProductRow.shop_id == shop.id, ProductRow.sku.in_(skus)
-            )
+    found = session.execute(
+        select(ProductRow.sku, ProductRow.id).where(
+            ProductRow.shop_id == shop.id, ProductRow.sku.in_(skus)
         )
-        .tuples()
-        .all()
     )
+    product_ids = {sku: product_id for sku, product_id in found}
     session.add_all(
         OrderLineRow(
             shop_id=shop.id,
