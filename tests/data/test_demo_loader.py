@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,9 +21,10 @@ from shopkeeper.data.tables import CustomerRow, OrderLineRow, OrderRow, ProductR
 from shopkeeper.domain.shops import ShopCreate
 from shopkeeper.services import customers as customer_service
 from shopkeeper.services.access import api_keys, users
-from shopkeeper.services.demo import OWNER_EMAIL, OWNER_PASSWORD, build_demo_shop
+from shopkeeper.services.demo import OWNER_EMAIL, OWNER_PASSWORD, build_demo_shop, demo_end_date
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import create_shop
+from shopkeeper.testing.clock import FakeClock
 
 SMALL = DemoShopConfig(n_products=80, n_customers=500, months=6, sessions_per_day=40, seed=3)
 FRAMES = (
@@ -156,3 +159,16 @@ def test_example_proposals_are_made_once(runtime: Runtime, tmp_path: Path) -> No
     assert built.proposals >= 1
     again = build_demo_shop(runtime, config=SMALL)
     assert again.proposals == built.proposals
+
+
+def test_demo_history_ends_yesterday_and_keeps_its_date_on_rerun(
+    runtime: Runtime, clock: FakeClock
+) -> None:
+    # 23:30 UTC on the 25th is already the 26th in Paris: "yesterday" is the shop's 25th.
+    clock.set(datetime(2026, 11, 25, 23, 30, tzinfo=UTC))
+    first = demo_end_date(runtime, "demo")
+    assert first == date(2026, 11, 25)
+    build_demo_shop(runtime, config=replace(SMALL, end_date=first))
+    clock.advance(days=3)
+    assert demo_end_date(runtime, "demo") == first, "a re-run must find the same config"
+    assert demo_end_date(runtime, "demo", fresh=True) == date(2026, 11, 28)

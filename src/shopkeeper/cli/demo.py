@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
         """Build a demo shop (catalogue, customers, sales, events), fit its models, serve it."""
         # Imported here: pandas and the generator would slow every other command's start.
         from shopkeeper.data.importers.demo import DemoShopConfig
-        from shopkeeper.services.demo import build_demo_shop
+        from shopkeeper.services.demo import build_demo_shop, demo_end_date
 
         config = DemoShopConfig(
             seed=seed,
@@ -77,6 +77,7 @@ def register(app: typer.Typer) -> None:
             n_customers=customers,
             months=months,
             sessions_per_day=sessions_per_day,
+            end_date=demo_end_date(runtime(), shop, fresh=fresh),
         )
         cfg = settings()
         rt = runtime()

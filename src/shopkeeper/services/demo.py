@@ -12,9 +12,10 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -28,7 +29,14 @@ from shopkeeper.data.importers.demo_loader import (
     load_generated_shop,
     shop_row_counts,
 )
-from shopkeeper.data.tables import EventRow, JobRunRow, OrderLineRow, OrderRow, ProductRow
+from shopkeeper.data.tables import (
+    EventRow,
+    JobRunRow,
+    OrderLineRow,
+    OrderRow,
+    ProductRow,
+    ShopRow,
+)
 from shopkeeper.domain.access import KeyKind, Role
 from shopkeeper.domain.shops import Shop, ShopCreate
 from shopkeeper.services import models
@@ -38,6 +46,7 @@ from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import create_shop, get_shop_by_slug
 
 MARKER_JOB = "demo.build"
+DEMO_TIMEZONE = "Europe/Paris"
 OWNER_EMAIL = "owner@demo.shop"
 OWNER_PASSWORD = "demo-owner-pass"
 TRAINING_WINDOW_DAYS = 90
@@ -85,11 +94,28 @@ def _ensure_shop(runtime: Runtime, slug: str) -> Shop:
                 slug=slug,
                 name="Boutique démo",
                 currency="EUR",
-                timezone="Europe/Paris",
+                timezone=DEMO_TIMEZONE,
                 locale="fr",
                 prices_include_vat=True,
             )
             return create_shop(session, spec, runtime.clock)
+
+
+def demo_end_date(runtime: Runtime, shop_slug: str, *, fresh: bool = False) -> date:
+    """The last day of demo history.
+
+    An earlier build's date is kept so that a re-run finds the same config and reuses the
+    data; a first (or ``fresh``) build ends yesterday in the shop's time zone, so the
+    dashboard's "last 30 days" show sales rather than a blank chart.
+    """
+    if not fresh:
+        with runtime.sessions() as session:
+            shop_id = session.scalar(select(ShopRow.id).where(ShopRow.slug == shop_slug))
+        marker = _marker(runtime, shop_id) if shop_id is not None else None
+        previous = marker.figures.get("config", {}).get("end_date") if marker else None
+        if previous:
+            return date.fromisoformat(previous)
+    return runtime.clock.now().astimezone(ZoneInfo(DEMO_TIMEZONE)).date() - timedelta(days=1)
 
 
 def _marker(runtime: Runtime, shop_id: int) -> JobRunRow | None:
