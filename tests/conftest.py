@@ -30,6 +30,7 @@ from shopkeeper.services.access import api_keys
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import DEFAULT_SHOP_SLUG, create_shop, get_shop_by_slug
 from shopkeeper.testing.clock import FakeClock
+from shopkeeper.testing.settings import make_test_settings
 
 POSTGRES_URL = os.environ.get("SHOPKEEPER_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("SHOPKEEPER_TEST_REDIS_URL")
@@ -99,9 +100,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def settings(backend: str, tmp_path: Path) -> Settings:
-    return Settings(
-        environment="test", database_url=backend, model_dir=tmp_path / "models", _env_file=None
-    )  # type: ignore[call-arg]
+    return make_test_settings(database_url=backend, model_dir=tmp_path / "models")
 
 
 @pytest.fixture

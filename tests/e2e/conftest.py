@@ -30,6 +30,7 @@ from shopkeeper.services.access import api_keys
 from shopkeeper.services.catalog import upsert_product
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import DEFAULT_SHOP_SLUG, get_shop_by_slug
+from shopkeeper.testing.settings import make_test_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -120,12 +121,7 @@ def live_server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
 
     def start(*, consent_required: bool = False) -> LiveServer:
         db = tmp_path / f"live-{len(running)}.db"
-        settings = Settings(
-            environment="test",
-            database_url=f"sqlite:///{db}",
-            model_dir=tmp_path / "models",
-            _env_file=None,
-        )
+        settings = make_test_settings(database_url=f"sqlite:///{db}", model_dir=tmp_path / "models")
         # The real clock: the browser stamps events with its own (real) time.
         runtime = Runtime.from_settings(settings)
         shop_id, key = _seed(runtime, settings, consent_required=consent_required)

@@ -17,7 +17,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from shopkeeper.api.app import create_app, prepare_database
-from shopkeeper.core.config import Settings
 from shopkeeper.data.database import make_engine, make_session_factory, transaction
 from shopkeeper.data.pii import PiiCipher
 from shopkeeper.data.session_store import InProcessSessionStore
@@ -26,6 +25,7 @@ from shopkeeper.domain.shops import Shop
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import DEFAULT_SHOP_SLUG, get_shop_by_slug
 from shopkeeper.testing.clock import FakeClock
+from shopkeeper.testing.settings import make_test_settings
 from tests.web.seed import PASSWORD, USERS, Seeded, seed_shop, seed_users
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -89,11 +89,8 @@ class LiveServer:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real app under uvicorn on a free local port, over a seeded on-disk SQLite file."""
     folder = tmp_path_factory.mktemp("live")
-    settings = Settings(
-        environment="test",
-        database_url=f"sqlite:///{folder / 'live.db'}",
-        model_dir=folder / "models",
-        _env_file=None,  # type: ignore[call-arg]
+    settings = make_test_settings(
+        database_url=f"sqlite:///{folder / 'live.db'}", model_dir=folder / "models"
     )
     engine = make_engine(settings.database_url)
     runtime = Runtime(

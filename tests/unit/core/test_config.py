@@ -16,10 +16,11 @@ def make(**values: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
 
-def test_development_and_test_accept_the_default_secrets() -> None:
-    for environment in ("development", "test"):
-        settings = make(environment=environment)
-        assert settings.secret_key.get_secret_value() == DEV_SECRET_KEY
+def test_only_development_accepts_the_default_secrets() -> None:
+    settings = make(environment="development")
+    assert settings.secret_key.get_secret_value() == DEV_SECRET_KEY
+    with pytest.raises(ConfigurationError, match="SHOPKEEPER_SECRET_KEY"):
+        make(environment="test")
 
 
 @pytest.mark.parametrize(
@@ -32,9 +33,12 @@ def test_development_and_test_accept_the_default_secrets() -> None:
         ({"secret_key": "a-real-secret", "pii_key": DEV_PII_KEY}, "SHOPKEEPER_PII_KEY"),
     ],
 )
-def test_production_refuses_any_default_secret(values: dict[str, str], named: str) -> None:
+@pytest.mark.parametrize("environment", ["test", "production"])
+def test_outside_development_any_default_secret_is_refused(
+    environment: str, values: dict[str, str], named: str
+) -> None:
     with pytest.raises(ConfigurationError, match=named) as caught:
-        make(environment="production", **values)
+        make(environment=environment, **values)
     assert caught.value.code == "configuration"
 
 
