@@ -78,3 +78,25 @@ def test_failed_run_exits_1_with_the_reason(cli_env: Path, broken_job: str) -> N
     listed = runner.invoke(app, ["jobs", "list"], terminal_width=200)
     line = next(x for x in listed.output.splitlines() if broken_job in x)
     assert "failed" in line
+
+
+@pytest.fixture
+def every_second_job() -> Iterator[str]:
+    @registry.job("test-tick", schedule="every 1s", description="counts ticks")
+    def tick(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
+        return {"ticked": 1}
+
+    yield "test-tick"
+    registry.unregister("test-tick")
+
+
+def test_scheduler_runs_jobs_on_their_schedule_until_told_to_stop(
+    cli_env: Path, every_second_job: str
+) -> None:
+    result = runner.invoke(app, ["jobs", "scheduler", "--run-for", "2.5"])
+    assert result.exit_code == 0, result.output
+    assert "test-tick" in result.output
+    assert "scheduler stopped" in result.output
+    listed = runner.invoke(app, ["jobs", "list"], terminal_width=200)
+    tick_row = next(line for line in listed.output.splitlines() if "test-tick" in line)
+    assert "ok" in tick_row, "the scheduled job ran and recorded a run"

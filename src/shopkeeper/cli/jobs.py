@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import typer
 from rich.table import Table
@@ -72,3 +73,33 @@ def run(
         err_console.print(f"[bold red]failed[/] for shop {item.shop_id}: {last_line[0]}")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command("scheduler")
+@friendly_errors
+def scheduler(
+    run_for: float = typer.Option(
+        0, "--run-for", min=0, help="Stop after this many seconds (0: until Ctrl+C)."
+    ),
+) -> None:
+    """Run every job on its schedule in this process, in the foreground.
+
+    With several API workers, keep SHOPKEEPER_SCHEDULER_ENABLED off and run this once
+    instead: each worker would otherwise start its own scheduler and run every job twice.
+    """
+    from shopkeeper.jobs.scheduler import build_scheduler
+
+    jobs = build_scheduler(runtime(), settings())
+    jobs.start()
+    for entry in jobs.get_jobs():
+        console.print(f"{entry.id:<24} next run {entry.next_run_time:%Y-%m-%d %H:%M} UTC")
+    console.print("scheduler running (Ctrl+C to stop)")
+    started = time.monotonic()
+    try:
+        while not run_for or time.monotonic() - started < run_for:
+            time.sleep(min(1.0, run_for or 1.0))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        jobs.shutdown(wait=True)
+    console.print("scheduler stopped")
