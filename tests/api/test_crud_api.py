@@ -205,3 +205,30 @@ def test_stock_errors_have_codes(backend: str, api: TestClient) -> None:
     assert_error(api.put("/v1/stock", json={"sku": "TEE-1", "on_hand": -1}), 422, "invalid_input")
     extra = {"sku": "TEE-1", "on_hand": 1, "bin": "A1"}
     assert_error(api.put("/v1/stock", json=extra), 422, "invalid_input")
+
+
+# --- lists agree with single reads ----------------------------------------------------------
+
+
+def test_list_items_equal_the_single_reads(
+    backend: str, api: TestClient, runtime: Any, shop: Any
+) -> None:
+    # Lists are built with batched queries, single reads one by one: both must say the same.
+    from shopkeeper.data.database import transaction
+    from shopkeeper.domain.suppliers import SupplierCreate
+    from shopkeeper.services.suppliers import upsert_supplier
+
+    with transaction(runtime.sessions) as session:
+        upsert_supplier(session, shop.id, SupplierCreate(ref="SUP-1", name="Fournisseur"))
+    api.post("/v1/products", json=product("TEE-1", supplier_ref="SUP-1"))
+    api.post("/v1/products", json=product("MUG-1"))
+    api.post("/v1/orders", json=order("O1"))
+    api.post("/v1/orders", json=order("O2", customer_id="C2", lines=order("x")["lines"][:1]))
+
+    listed = api.get("/v1/products").json()["data"]
+    assert [(p["sku"], p["supplier_ref"]) for p in listed] == [("MUG-1", None), ("TEE-1", "SUP-1")]
+    for item in listed:
+        single = api.get(f"/v1/products/{item['sku']}").json()
+        assert {**item, "on_hand": None} == {**single, "on_hand": None}
+    for item in api.get("/v1/orders").json()["data"]:
+        assert item == api.get(f"/v1/orders/{item['external_id']}").json()

@@ -62,10 +62,6 @@ class ModelSpec:
     def is_online(self) -> bool:
         return issubclass(self.cls, OnlineModel)
 
-    @property
-    def has_seed(self) -> bool:
-        return "seed" in self.cls.param_names()
-
 
 _REGISTRY: dict[str, ModelSpec] = {}
 

@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
-
-
-def new_uuid() -> str:
-    """A random UUID4 as text."""
-    return str(uuid.uuid4())
 
 
 def new_token(nbytes: int = 24) -> str:

@@ -32,6 +32,17 @@ def to_decimal(value: Amount | float) -> Decimal:
         raise ValueError(f"not a number: {value!r}") from exc
 
 
+def rounded(amount: Amount | float, currency: str) -> Decimal:
+    """``amount`` in the precision of ``currency``, as an amount stored with 4 decimals is shown.
+
+    Examples
+    --------
+    >>> rounded(Decimal("12.3450"), "EUR"), rounded(Decimal("1200.4"), "JPY")
+    (Decimal('12.34'), Decimal('1200'))
+    """
+    return Money(amount, currency).amount
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     """An amount in one currency, rounded to the currency's minor unit (banker's rounding).

@@ -6,6 +6,8 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from shopkeeper.core.errors import InvalidInputError
+
 T = TypeVar("T")
 
 Sku = Annotated[
@@ -27,3 +29,21 @@ class Page(BaseModel, Generic[T]):
 
     data: list[T]
     count: int
+
+
+def check_page_window(offset: int, limit: int, max_limit: int) -> None:
+    """Refuse a page request the list services do not serve.
+
+    The API checks the same bounds on its query parameters; this guards the CLI, the
+    dashboard and jobs, which call the services directly.
+
+    Examples
+    --------
+    >>> check_page_window(0, 50, 500)
+    >>> check_page_window(0, 501, 500)
+    Traceback (most recent call last):
+    ...
+    shopkeeper.core.errors.InvalidInputError: limit must be 1..500 and offset >= 0
+    """
+    if not 1 <= limit <= max_limit or offset < 0:
+        raise InvalidInputError(f"limit must be 1..{max_limit} and offset >= 0")

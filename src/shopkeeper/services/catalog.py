@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 
 from shopkeeper.core.clock import Clock
 from shopkeeper.core.errors import ConflictError, InvalidInputError, NotFoundError
-from shopkeeper.core.money import Money
+from shopkeeper.core.money import rounded
 from shopkeeper.data.tables import PriceChangeRow, ProductRow, StockLevelRow, SupplierRow
 from shopkeeper.domain.catalog import ProductCreate, ProductFields, ProductPublic, ProductUpdate
-from shopkeeper.domain.schemas import Page
+from shopkeeper.domain.schemas import Page, check_page_window
 from shopkeeper.domain.shops import Shop
 from shopkeeper.services import audit
+from shopkeeper.services.suppliers import find_supplier
 
 MAX_PAGE = 500
 
@@ -36,12 +37,10 @@ def get_product_row(session: Session, shop_id: int, sku: str) -> ProductRow:
 def _supplier_id(session: Session, shop_id: int, ref: str | None) -> int | None:
     if not ref:
         return None
-    supplier_id = session.scalar(
-        select(SupplierRow.id).where(SupplierRow.shop_id == shop_id, SupplierRow.ref == ref)
-    )
-    if supplier_id is None:
+    supplier = find_supplier(session, shop_id, ref)
+    if supplier is None:
         raise InvalidInputError(f"unknown supplier {ref!r}", supplier_ref=ref)
-    return supplier_id
+    return supplier.id
 
 
 def _apply(session: Session, row: ProductRow, fields: ProductFields, shop_id: int) -> None:
@@ -137,14 +136,18 @@ def update_product(
     return to_public(session, row, shop)
 
 
-def to_public(
-    session: Session, row: ProductRow, shop: Shop, on_hand: int | None = None
+def to_public(session: Session, row: ProductRow, shop: Shop) -> ProductPublic:
+    """One product as the API shows it, with its supplier's ref and its stock over all locations."""
+    supplier = session.get(SupplierRow, row.supplier_id) if row.supplier_id else None
+    on_hand = session.scalar(
+        select(func.sum(StockLevelRow.on_hand)).where(StockLevelRow.product_id == row.id)
+    )
+    return _public(row, shop, supplier.ref if supplier else None, on_hand)
+
+
+def _public(
+    row: ProductRow, shop: Shop, supplier_ref: str | None, on_hand: int | None
 ) -> ProductPublic:
-    supplier_ref = session.get(SupplierRow, row.supplier_id).ref if row.supplier_id else None  # type: ignore[union-attr]
-    if on_hand is None:
-        on_hand = session.scalar(
-            select(func.sum(StockLevelRow.on_hand)).where(StockLevelRow.product_id == row.id)
-        )
     return ProductPublic(
         sku=row.sku,
         title=row.title,
@@ -152,8 +155,8 @@ def to_public(
         category=row.category,
         brand=row.brand,
         # Stored with 4 decimals; shown in the currency's own precision.
-        cost=None if row.cost is None else Money(row.cost, shop.currency).amount,
-        price=Money(row.price, shop.currency).amount,
+        cost=None if row.cost is None else rounded(row.cost, shop.currency),
+        price=rounded(row.price, shop.currency),
         currency=shop.currency,
         size=row.size,
         weight_kg=row.weight_kg,
@@ -184,8 +187,7 @@ def list_products(
     offset: int = 0,
     limit: int = 50,
 ) -> Page[ProductPublic]:
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise InvalidInputError(f"limit must be 1..{MAX_PAGE} and offset >= 0")
+    check_page_window(offset, limit, MAX_PAGE)
     filters: list[Any] = [ProductRow.shop_id == shop.id]
     if q:
         pattern = f"%{q.lower()}%"
@@ -207,16 +209,18 @@ def list_products(
         .group_by(StockLevelRow.product_id)
         .subquery()
     )
+    # Stock and supplier ref come with the page in one query, not one lookup per product.
     query = (
-        select(ProductRow, stock.c.on_hand)
+        select(ProductRow, stock.c.on_hand, SupplierRow.ref)
         .outerjoin(stock, stock.c.product_id == ProductRow.id)
+        .outerjoin(SupplierRow, SupplierRow.id == ProductRow.supplier_id)
         .where(*filters)
         .order_by(ProductRow.sku)
         .offset(offset)
         .limit(limit)
     )
     data = [
-        to_public(session, row, shop, on_hand=int(on_hand or 0))
-        for row, on_hand in session.execute(query)
+        _public(row, shop, supplier_ref, int(on_hand or 0))
+        for row, on_hand, supplier_ref in session.execute(query)
     ]
     return Page[ProductPublic](data=data, count=count)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper.core.clock import Clock
-from shopkeeper.core.errors import ConflictError, InvalidInputError, NotFoundError
+from shopkeeper.core.errors import ConflictError, NotFoundError
 from shopkeeper.data.pii import PiiCipher
 from shopkeeper.data.tables import CustomerRow
 from shopkeeper.domain.customers import (
@@ -18,7 +18,7 @@ from shopkeeper.domain.customers import (
     CustomerPublic,
     CustomerUpdate,
 )
-from shopkeeper.domain.schemas import Page
+from shopkeeper.domain.schemas import Page, check_page_window
 
 MAX_PAGE = 500
 
@@ -139,8 +139,7 @@ def list_customers(
     limit: int = 50,
 ) -> Page[CustomerPublic]:
     """Filter by exact email (through its lookup hash), segment, or external id prefix."""
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise InvalidInputError(f"limit must be 1..{MAX_PAGE} and offset >= 0")
+    check_page_window(offset, limit, MAX_PAGE)
     filters: list[Any] = [CustomerRow.shop_id == shop_id]
     if email:
         filters.append(CustomerRow.email_hash == cipher.email_hash(email))

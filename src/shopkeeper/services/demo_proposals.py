@@ -66,7 +66,8 @@ def create_example_proposals(runtime: Runtime, shop_id: int, run: models.ModelRu
             new_price = max((slow.price * Decimal("0.9")).quantize(CENT), slow.cost or CENT)
             if new_price < slow.price:
                 created += _price(session, runtime, run, slow, new_price, 0.0, "cut")
-        # Reorder the best seller that would run out first.
+        # Units on hand over the demand score is roughly how long the shelf lasts, so the
+        # smallest ratio among the best sellers is the reorder that cannot wait.
         thin = min(ranking[:10], key=lambda item: (stock.get(item.sku) or 0) / item.score)
         created += _reorder(session, runtime, run, thin.sku, stock.get(thin.sku) or 0, thin.score)
     return created

@@ -101,16 +101,9 @@ def _row(shop_id: int, event: EventIn, received_at: Any) -> dict[str, Any]:
 
 
 def _insert_ignoring_duplicates(dialect: str) -> Insert:
-    if dialect == "postgresql":
-        return (
-            postgresql.insert(EventRow)
-            .on_conflict_do_nothing(index_elements=["shop_id", "event_id"])
-            .returning(EventRow.event_id)
-        )
-    return (
-        sqlite.insert(EventRow)
-        .on_conflict_do_nothing(index_elements=["shop_id", "event_id"])
-        .returning(EventRow.event_id)
+    statement = postgresql.insert(EventRow) if dialect == "postgresql" else sqlite.insert(EventRow)
+    return statement.on_conflict_do_nothing(index_elements=["shop_id", "event_id"]).returning(
+        EventRow.event_id
     )
 
 

@@ -14,10 +14,10 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from shopkeeper.core.clock import Clock
-from shopkeeper.core.errors import InvalidInputError, NotFoundError
-from shopkeeper.data.tables import CapabilitySettingRow, ShopRow
+from shopkeeper.core.errors import InvalidInputError
 from shopkeeper.domain.proposals import Capability
 from shopkeeper.services import audit, modes
+from shopkeeper.services.shops import get_shop
 
 _SCALE = float(2**64)
 
@@ -58,10 +58,7 @@ def group_for(subject_id: str, capability: Capability | str, salt: str, share: f
 
 def holdout_share(session: Session, shop_id: int, capability: Capability) -> float:
     """The shop's holdout share for ``capability`` (10% unless the owner changed it)."""
-    row = modes.find_setting(session, shop_id, capability, "shop")
-    if row is None or row.holdout_share is None:
-        return modes.DEFAULT_HOLDOUT_SHARE
-    return row.holdout_share
+    return modes.share_of(modes.find_setting(session, shop_id, capability, "shop"))
 
 
 def set_holdout_share(
@@ -76,18 +73,10 @@ def set_holdout_share(
     """Change the holdout share; audit-logged. Keeps the capability's current mode."""
     if not 0.0 <= share <= 0.5:
         raise InvalidInputError("holdout share must be between 0 and 0.5", share=share)
-    before = holdout_share(session, shop_id, capability)
     row = modes.find_setting(session, shop_id, capability, "shop")
+    before = modes.share_of(row)
     if row is None:
-        row = CapabilitySettingRow(
-            shop_id=shop_id,
-            capability=capability.value,
-            scope_kind="shop",
-            scope_value="",
-            mode=modes.DEFAULT_MODES[capability].value,
-            updated_at=clock.now(),
-        )
-        session.add(row)
+        row = modes.add_setting(session, shop_id, capability, "shop", "")
     row.holdout_share = share
     row.updated_at = clock.now()
     session.flush()
@@ -107,8 +96,5 @@ def set_holdout_share(
 
 def assign(session: Session, shop_id: int, capability: Capability, subject_id: str) -> Group:
     """The group of a session or customer of this shop for ``capability``."""
-    shop = session.get(ShopRow, shop_id)
-    if shop is None:
-        raise NotFoundError(f"no shop with id {shop_id}", shop_id=shop_id)
-    share = holdout_share(session, shop_id, capability)
-    return group_for(subject_id, capability, shop.holdout_salt, share)
+    salt = get_shop(session, shop_id).holdout_salt
+    return group_for(subject_id, capability, salt, holdout_share(session, shop_id, capability))

@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, Select, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from shopkeeper.core.errors import InvalidInputError
-from shopkeeper.core.money import Money
+from shopkeeper.core.money import rounded
 from shopkeeper.data.tables import EventRow, OrderLineRow, OrderRow, ProductRow
 from shopkeeper.domain.events import EventType
 from shopkeeper.domain.shops import Shop
@@ -120,10 +120,6 @@ def _counted_orders(shop_id: int, period: Period) -> list[ColumnElement[bool]]:
     ]
 
 
-def _money(amount: Decimal, currency: str) -> Decimal:
-    return Money(amount, currency).amount
-
-
 def revenue_per_day(session: Session, shop: Shop, period: Period) -> list[DayRevenue]:
     """Revenue and orders per local day, every day of the period present (zeros included)."""
     # Bucketing happens here rather than in SQL: SQLite has no time zone support, and one
@@ -135,7 +131,9 @@ def revenue_per_day(session: Session, shop: Shop, period: Period) -> list[DayRev
         day = period.local_day(placed_at)
         totals[day] += total
         counts[day] += 1
-    return [DayRevenue(day, _money(totals[day], shop.currency), counts[day]) for day in period.days]
+    return [
+        DayRevenue(day, rounded(totals[day], shop.currency), counts[day]) for day in period.days
+    ]
 
 
 def top_products(
@@ -161,7 +159,7 @@ def top_products(
     )
     return [
         ProductSales(
-            sku, title or sku, int(units or 0), _money(Decimal(amount or 0), shop.currency)
+            sku, title or sku, int(units or 0), rounded(Decimal(amount or 0), shop.currency)
         )
         for sku, title, units, amount in session.execute(query)
     ]
@@ -209,7 +207,7 @@ def shop_kpis(
         )
     period = Period.ending(now, shop.zone, days)
     per_day = revenue_per_day(session, shop, period)
-    revenue = _money(sum((d.revenue for d in per_day), Decimal(0)), shop.currency)
+    revenue = rounded(sum((d.revenue for d in per_day), Decimal(0)), shop.currency)
     orders = sum(d.orders for d in per_day)
     visited, converted = session_conversion(session, shop.id, period)
     return ShopKpis(
@@ -217,7 +215,7 @@ def shop_kpis(
         currency=shop.currency,
         revenue=revenue,
         orders=orders,
-        average_basket=_money(revenue / orders, shop.currency) if orders else None,
+        average_basket=rounded(revenue / orders, shop.currency) if orders else None,
         sessions=visited,
         converted_sessions=converted,
         conversion_rate=(Decimal(converted) / Decimal(visited)) if visited else None,
@@ -263,4 +261,4 @@ def product_weekly_sales(
         units[monday] += quantity
         revenue[monday] += Decimal(amount)
     mondays = [first_monday + timedelta(weeks=i) for i in range(weeks)]
-    return [WeekSales(m, units[m], _money(revenue[m], shop.currency)) for m in mondays]
+    return [WeekSales(m, units[m], rounded(revenue[m], shop.currency)) for m in mondays]

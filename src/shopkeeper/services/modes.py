@@ -56,6 +56,28 @@ def find_setting(
     )
 
 
+def add_setting(
+    session: Session, shop_id: int, capability: Capability, scope_kind: str, scope_value: str
+) -> CapabilitySettingRow:
+    """A new setting row at one scope, holding the default mode until the caller changes it."""
+    row = CapabilitySettingRow(
+        shop_id=shop_id,
+        capability=capability.value,
+        scope_kind=scope_kind,
+        scope_value=scope_value,
+        mode=DEFAULT_MODES[capability].value,
+    )
+    session.add(row)
+    return row
+
+
+def share_of(row: CapabilitySettingRow | None) -> float:
+    """The holdout share a setting row holds, or the default when it holds none."""
+    if row is None or row.holdout_share is None:
+        return DEFAULT_HOLDOUT_SHARE
+    return row.holdout_share
+
+
 def resolve_mode(
     session: Session,
     shop_id: int,
@@ -93,18 +115,9 @@ def set_mode(
     row = find_setting(session, shop_id, capability, scope_kind, value)
     before = {"mode": row.mode} if row is not None else None
     if row is None:
-        row = CapabilitySettingRow(
-            shop_id=shop_id,
-            capability=capability.value,
-            scope_kind=scope_kind,
-            scope_value=value,
-            mode=mode.value,
-            updated_at=clock.now(),
-        )
-        session.add(row)
-    else:
-        row.mode = mode.value
-        row.updated_at = clock.now()
+        row = add_setting(session, shop_id, capability, scope_kind, value)
+    row.mode = mode.value
+    row.updated_at = clock.now()
     session.flush()
     audit.record(
         session,
@@ -168,10 +181,7 @@ def list_settings(session: Session, shop_id: int) -> list[CapabilitySetting]:
     for capability in Capability:
         mine = [r for r in rows if r.capability == capability.value]
         shop_row = next((r for r in mine if r.scope_kind == "shop"), None)
-        if shop_row is None or shop_row.holdout_share is None:
-            share = DEFAULT_HOLDOUT_SHARE
-        else:
-            share = shop_row.holdout_share
+        share = share_of(shop_row)
         result.append(
             CapabilitySetting(
                 capability=capability.value,
@@ -191,14 +201,12 @@ def list_settings(session: Session, shop_id: int) -> list[CapabilitySetting]:
 def _to_setting(
     row: CapabilitySettingRow, *, inherited: bool, share: float | None = None
 ) -> CapabilitySetting:
-    if share is None:
-        share = row.holdout_share if row.holdout_share is not None else DEFAULT_HOLDOUT_SHARE
     return CapabilitySetting(
         capability=row.capability,
         scope_kind=row.scope_kind,
         scope_value=row.scope_value,
         mode=row.mode,
-        holdout_share=share,
+        holdout_share=share_of(row) if share is None else share,
         inherited=inherited,
     )
 

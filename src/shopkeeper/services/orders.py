@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -11,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from shopkeeper.core.clock import Clock
 from shopkeeper.core.errors import ConflictError, InvalidInputError, NotFoundError
-from shopkeeper.core.money import Money
+from shopkeeper.core.money import rounded
 from shopkeeper.data.pii import PiiCipher
 from shopkeeper.data.tables import CustomerRow, OrderLineRow, OrderRow, ProductRow
 from shopkeeper.domain.customers import Address
 from shopkeeper.domain.orders import OrderCreate, OrderLinePublic, OrderPublic, OrderUpdate
-from shopkeeper.domain.schemas import Page
+from shopkeeper.domain.schemas import Page, check_page_window
 from shopkeeper.domain.shops import Shop
 from shopkeeper.services import audit
 
@@ -90,7 +89,7 @@ def upsert_order(
             ProductRow.shop_id == shop.id, ProductRow.sku.in_(skus)
         )
     )
-    product_ids = {sku: product_id for sku, product_id in found}
+    product_ids = dict(found.all())
     session.add_all(
         OrderLineRow(
             shop_id=shop.id,
@@ -156,36 +155,37 @@ def get_order_row(session: Session, shop_id: int, external_id: str) -> OrderRow:
     return row
 
 
-def _amount(value: Decimal, currency: str) -> Decimal:
-    """A stored 4-decimal amount in the currency's own precision."""
-    return Money(value, currency).amount
-
-
 def to_public(session: Session, row: OrderRow, cipher: PiiCipher) -> OrderPublic:
     lines = session.scalars(
         select(OrderLineRow).where(OrderLineRow.order_id == row.id).order_by(OrderLineRow.line_no)
     )
     customer = session.get(CustomerRow, row.customer_id) if row.customer_id else None
+    return _public(row, cipher, list(lines), customer.external_id if customer else None)
+
+
+def _public(
+    row: OrderRow, cipher: PiiCipher, lines: list[OrderLineRow], customer_ref: str | None
+) -> OrderPublic:
     address = cipher.decrypt_json(row.shipping_address_enc)
     return OrderPublic(
         external_id=row.external_id,
-        customer_id=customer.external_id if customer else None,
+        customer_id=customer_ref,
         placed_at=row.placed_at,
         status=row.status,
         channel=row.channel,
         currency=row.currency,
-        subtotal=_amount(row.subtotal, row.currency),
-        discount_total=_amount(row.discount_total, row.currency),
-        shipping_total=_amount(row.shipping_total, row.currency),
-        total=_amount(row.total, row.currency),
+        subtotal=rounded(row.subtotal, row.currency),
+        discount_total=rounded(row.discount_total, row.currency),
+        shipping_total=rounded(row.shipping_total, row.currency),
+        total=rounded(row.total, row.currency),
         shipping_address=Address(**address) if address else None,
         lines=[
             OrderLinePublic(
                 line_no=ln.line_no,
                 sku=ln.sku,
                 quantity=ln.quantity,
-                unit_price=_amount(ln.unit_price, row.currency),
-                discount=_amount(ln.discount, row.currency),
+                unit_price=rounded(ln.unit_price, row.currency),
+                discount=rounded(ln.discount, row.currency),
             )
             for ln in lines
         ],
@@ -209,8 +209,7 @@ def list_orders(
     offset: int = 0,
     limit: int = 50,
 ) -> Page[OrderPublic]:
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise InvalidInputError(f"limit must be 1..{MAX_PAGE} and offset >= 0")
+    check_page_window(offset, limit, MAX_PAGE)
     filters: list[Any] = [OrderRow.shop_id == shop_id]
     if customer_id:
         filters.append(
@@ -229,11 +228,21 @@ def list_orders(
     if q:
         filters.append(OrderRow.external_id.like(f"{q}%"))
     count = session.scalar(select(func.count(OrderRow.id)).where(*filters)) or 0
-    rows = session.scalars(
-        select(OrderRow)
+    # The page's customers and lines come in two queries, not two per order.
+    rows = session.execute(
+        select(OrderRow, CustomerRow.external_id)
+        .outerjoin(CustomerRow, CustomerRow.id == OrderRow.customer_id)
         .where(*filters)
         .order_by(OrderRow.placed_at.desc(), OrderRow.id.desc())
         .offset(offset)
         .limit(limit)
-    )
-    return Page[OrderPublic](data=[to_public(session, r, cipher) for r in rows], count=count)
+    ).all()
+    lines: dict[int, list[OrderLineRow]] = {row.id: [] for row, _ in rows}
+    for line in session.scalars(
+        select(OrderLineRow)
+        .where(OrderLineRow.order_id.in_(list(lines)))
+        .order_by(OrderLineRow.order_id, OrderLineRow.line_no)
+    ):
+        lines[line.order_id].append(line)
+    data = [_public(row, cipher, lines[row.id], ref) for row, ref in rows]
+    return Page[OrderPublic](data=data, count=count)

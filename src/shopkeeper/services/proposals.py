@@ -26,11 +26,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from shopkeeper.core.clock import Clock
-from shopkeeper.core.errors import ConflictError, GuardrailError, InvalidInputError, NotFoundError
+from shopkeeper.core.errors import ConflictError, GuardrailError, NotFoundError
 from shopkeeper.data.tables import ProductRow, ProposalRow
 from shopkeeper.domain.explanation import Explanation
 from shopkeeper.domain.proposals import Capability, CapabilityMode, ProposalPublic, ProposalStatus
-from shopkeeper.domain.schemas import Page
+from shopkeeper.domain.schemas import Page, check_page_window
 from shopkeeper.services import audit, modes
 from shopkeeper.services.proposal_appliers import apply_price_change
 
@@ -148,8 +148,7 @@ def list_proposals(
     limit: int = 50,
 ) -> Page[ProposalPublic]:
     """Newest first, filtered by status and capability."""
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise InvalidInputError(f"limit must be 1..{MAX_PAGE} and offset >= 0")
+    check_page_window(offset, limit, MAX_PAGE)
     where = [ProposalRow.shop_id == shop_id]
     if status is not None:
         where.append(ProposalRow.status == status.value)
@@ -190,26 +189,42 @@ def _open_row(session: Session, clock: Clock, shop_id: int, proposal_id: int) ->
     return row
 
 
-def _apply(session: Session, clock: Clock, row: ProposalRow, actor: str) -> None:
-    result = APPLIERS[row.kind](session, clock, row, actor)
-    now = clock.now()
-    row.status = ProposalStatus.APPLIED.value
-    row.decided_at = row.applied_at = now
+def _decide(
+    session: Session,
+    clock: Clock,
+    row: ProposalRow,
+    status: ProposalStatus,
+    actor: str,
+    *,
+    reason: str,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Move a waiting proposal to ``status`` and log the decision as ``proposal.<status>``."""
+    row.status = status.value
+    row.decided_at = clock.now()
     row.decided_by = actor
-    row.result = result
+    if status is ProposalStatus.APPLIED:
+        row.applied_at = row.decided_at
     session.flush()
     audit.record(
         session,
         clock,
         shop_id=row.shop_id,
         actor=actor,
-        action="proposal.applied",
+        action=f"proposal.{status.value}",
         target_kind="proposal",
         target_id=str(row.id),
         before={"status": ProposalStatus.PROPOSED.value},
-        after={"status": row.status, "kind": row.kind, "target": row.target, "result": result},
-        reason=row.summary,
+        after={"status": row.status, **(after or {})},
+        reason=reason,
     )
+
+
+def _apply(session: Session, clock: Clock, row: ProposalRow, actor: str) -> None:
+    result = APPLIERS[row.kind](session, clock, row, actor)
+    row.result = result
+    after = {"kind": row.kind, "target": row.target, "result": result}
+    _decide(session, clock, row, ProposalStatus.APPLIED, actor, reason=row.summary, after=after)
 
 
 def approve(
@@ -220,23 +235,8 @@ def approve(
     if row.kind in APPLIERS:
         with session.begin_nested():
             _apply(session, clock, row, actor)
-        return to_public(row)
-    row.status = ProposalStatus.APPROVED.value
-    row.decided_at = clock.now()
-    row.decided_by = actor
-    session.flush()
-    audit.record(
-        session,
-        clock,
-        shop_id=shop_id,
-        actor=actor,
-        action="proposal.approved",
-        target_kind="proposal",
-        target_id=str(row.id),
-        before={"status": ProposalStatus.PROPOSED.value},
-        after={"status": row.status},
-        reason=row.summary,
-    )
+    else:
+        _decide(session, clock, row, ProposalStatus.APPROVED, actor, reason=row.summary)
     return to_public(row)
 
 
@@ -250,23 +250,8 @@ def reject(
     reason: str = "",
 ) -> ProposalPublic:
     row = _open_row(session, clock, shop_id, proposal_id)
-    row.status = ProposalStatus.REJECTED.value
-    row.decided_at = clock.now()
-    row.decided_by = actor
     row.result = {"reason": reason} if reason else None
-    session.flush()
-    audit.record(
-        session,
-        clock,
-        shop_id=shop_id,
-        actor=actor,
-        action="proposal.rejected",
-        target_kind="proposal",
-        target_id=str(row.id),
-        before={"status": ProposalStatus.PROPOSED.value},
-        after={"status": row.status},
-        reason=reason,
-    )
+    _decide(session, clock, row, ProposalStatus.REJECTED, actor, reason=reason)
     return to_public(row)
 
 

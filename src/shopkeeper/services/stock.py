@@ -8,9 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper.core.clock import Clock
-from shopkeeper.core.errors import InvalidInputError
 from shopkeeper.data.tables import ProductRow, StockLevelRow, StockMoveRow
-from shopkeeper.domain.schemas import Page
+from shopkeeper.domain.schemas import Page, check_page_window
 from shopkeeper.domain.stock import StockPublic, StockSet
 from shopkeeper.services.catalog import get_product_row
 
@@ -67,8 +66,7 @@ def list_stock(
     offset: int = 0,
     limit: int = 50,
 ) -> Page[StockPublic]:
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise InvalidInputError(f"limit must be 1..{MAX_PAGE} and offset >= 0")
+    check_page_window(offset, limit, MAX_PAGE)
     filters: list[Any] = [StockLevelRow.shop_id == shop_id]
     if sku:
         filters.append(ProductRow.sku == sku)

@@ -102,6 +102,11 @@ class DashboardContext:
             )
 
     @property
+    def from_htmx(self) -> bool:
+        """Whether HTMX sent the request, so it expects a fragment rather than a whole page."""
+        return bool(self.request.headers.get("HX-Request"))
+
+    @property
     def sees_personal_data(self) -> bool:
         # Only roles that run the shop read names and addresses; others see pseudonymous ids.
         return self.user.can_edit
@@ -153,11 +158,7 @@ def dashboard_context(request: Request) -> DashboardContext:
 Dashboard = Annotated[DashboardContext, Depends(dashboard_context)]
 
 
-async def _posted(request: Request) -> None:
-    await check_csrf(request)
-
-
-CsrfChecked = Depends(_posted)
+CsrfChecked = Depends(check_csrf)
 
 
 def error_page(request: Request, error: ShopkeeperError) -> HTMLResponse:

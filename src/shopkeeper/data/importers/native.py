@@ -12,17 +12,16 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ValidationError
-
-from shopkeeper.data.importers.cells import CellError, CellType, Row, describe, parse_datetime
-from shopkeeper.data.importers.order_rows import build_order, group_orders
+from shopkeeper.data.importers.cells import CellError, CellType, Row, parse_datetime
+from shopkeeper.data.importers.order_rows import orders_from_rows
 from shopkeeper.data.importers.records import (
     ImportKind,
+    ItemT,
     Mapper,
     ParseContext,
     Parsed,
-    Record,
     Rejection,
+    record_or_rejection,
 )
 from shopkeeper.domain.catalog import ProductCreate
 from shopkeeper.domain.customers import CustomerCreate
@@ -113,19 +112,14 @@ def _nested(row: Row, spec: dict[str, CellType], prefix: str) -> dict[str, Any]:
 
 
 def _one_per_row(
-    model: type[BaseModel], build: Callable[[Row, ParseContext], dict[str, Any]]
+    model: type[ItemT], build: Callable[[Row, ParseContext], dict[str, Any]]
 ) -> Callable[[Iterator[Row], ParseContext], Iterator[Parsed]]:
     def parse(rows: Iterator[Row], ctx: ParseContext) -> Iterator[Parsed]:
         for row in rows:
             if row.error:
                 yield Rejection((row.line,), row.error)
-                continue
-            try:
-                item = model.model_validate(build(row, ctx))
-            except (CellError, ValidationError) as exc:
-                yield Rejection((row.line,), describe(exc))
-                continue
-            yield Record((row.line,), item)  # type: ignore[arg-type]
+            else:
+                yield record_or_rejection(row.line, model, build, row, ctx)
 
     return parse
 
@@ -190,16 +184,9 @@ def _order_header(rows: list[Row], ctx: ParseContext) -> dict[str, Any]:
 
 
 def _orders(rows: Iterator[Row], ctx: ParseContext) -> Iterator[Parsed]:
-    for group in group_orders(rows, "external_id"):
-        if isinstance(group, Rejection):
-            yield group
-            continue
-        yield build_order(
-            group[0].text("external_id"),
-            group,
-            lambda g: _order_header(g, ctx),
-            lambda r: r.values(ORDER_LINE),
-        )
+    return orders_from_rows(
+        rows, "external_id", lambda g: _order_header(g, ctx), lambda r: r.values(ORDER_LINE)
+    )
 
 
 MAPPERS: dict[ImportKind, Mapper] = {

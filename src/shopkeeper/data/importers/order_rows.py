@@ -88,3 +88,22 @@ def build_order(
         except ValidationError as exc:
             problems.append(describe(exc))
     return Rejection(lines, f"order {key!r}: " + "; ".join(problems))
+
+
+def orders_from_rows(
+    rows: Iterator[Row],
+    key_column: str,
+    header: Callable[[list[Row]], dict[str, Any]],
+    line: Callable[[Row], dict[str, Any]],
+    customer: Callable[[list[Row]], CustomerCreate | None] | None = None,
+) -> Iterator[Parsed]:
+    """Each order of a file whose rows are order lines, or the rejection of its rows.
+
+    ``header`` reads the order fields from an order's rows, ``line`` one order line from a
+    row, and ``customer`` (when the export names buyers) the order's buyer.
+    """
+    for group in group_orders(rows, key_column):
+        if isinstance(group, Rejection):
+            yield group
+        else:
+            yield build_order(group[0].text(key_column), group, header, line, customer)

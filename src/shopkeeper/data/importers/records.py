@@ -6,11 +6,13 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
+
 from shopkeeper.core.errors import InvalidInputError
-from shopkeeper.data.importers.cells import Row
+from shopkeeper.data.importers.cells import CellError, Row, describe
 from shopkeeper.domain.catalog import ProductCreate
 from shopkeeper.domain.customers import CustomerCreate
 from shopkeeper.domain.orders import OrderCreate
@@ -45,6 +47,8 @@ class ImportFileError(InvalidInputError):
 
 
 Item = ProductCreate | CustomerCreate | OrderCreate | StockSet | SupplierCreate | SignalPointIn
+ItemT = TypeVar("ItemT", bound=Item)
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,31 @@ class Rejection:
 
     lines: tuple[int, ...]
     reason: str
+
+
+def record_or_rejection(
+    line: int,
+    model: type[ItemT],
+    build: Callable[P, dict[str, Any]],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Record | Rejection:
+    """The item one row describes, or the row's rejection if a cell or the model refuses it.
+
+    ``build`` runs here rather than in the caller so an unreadable cell it meets becomes a
+    rejection of this row, not an error that stops the whole file.
+
+    Examples
+    --------
+    >>> record_or_rejection(2, StockSet, dict, sku="A1", on_hand=3).item.on_hand
+    3
+    >>> record_or_rejection(3, StockSet, dict, sku="A1", on_hand=-1).lines
+    (3,)
+    """
+    try:
+        return Record((line,), model.model_validate(build(*args, **kwargs)))
+    except (CellError, ValidationError) as exc:
+        return Rejection((line,), describe(exc))
 
 
 def _hashed_ref(email: str) -> str:

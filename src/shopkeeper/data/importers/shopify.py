@@ -11,17 +11,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
-
-from shopkeeper.data.importers.cells import CellError, Row, describe, plain_text, sku_from
-from shopkeeper.data.importers.order_rows import build_order, group_orders
+from shopkeeper.data.importers.cells import Row, plain_text, sku_from
+from shopkeeper.data.importers.order_rows import orders_from_rows
 from shopkeeper.data.importers.records import (
     ImportKind,
     Mapper,
     ParseContext,
     Parsed,
-    Record,
-    Rejection,
+    record_or_rejection,
 )
 from shopkeeper.domain.catalog import ProductCreate
 from shopkeeper.domain.customers import CustomerCreate
@@ -95,23 +92,24 @@ def _product(first: Row, row: Row) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v not in (None, "")}
 
 
+def _stock(first: Row, row: Row) -> dict[str, Any]:
+    return {
+        "sku": _sku(first, row),
+        "on_hand": row.get("variant inventory qty", "int"),
+        "reason": "import",
+    }
+
+
 def parse_products(rows: Iterator[Row], _ctx: ParseContext) -> Iterator[Parsed]:
     for first, row in _handles(rows):
-        try:
-            yield Record((row.line,), ProductCreate.model_validate(_product(first, row)))
-        except (CellError, ValidationError) as exc:
-            yield Rejection((row.line,), describe(exc))
+        yield record_or_rejection(row.line, ProductCreate, _product, first, row)
 
 
 def parse_stock(rows: Iterator[Row], _ctx: ParseContext) -> Iterator[Parsed]:
     for first, row in _handles(rows):
         if not row.text("variant inventory qty"):
             continue  # inventory not tracked by Shopify for this variant: nothing to set
-        try:
-            data = {"sku": _sku(first, row), "on_hand": row.get("variant inventory qty", "int")}
-            yield Record((row.line,), StockSet.model_validate({**data, "reason": "import"}))
-        except (CellError, ValidationError) as exc:
-            yield Rejection((row.line,), describe(exc))
+        yield record_or_rejection(row.line, StockSet, _stock, first, row)
 
 
 def _status_of_order(first: Row) -> str:
@@ -194,17 +192,9 @@ def _line(row: Row) -> dict[str, Any]:
 
 
 def parse_orders(rows: Iterator[Row], ctx: ParseContext) -> Iterator[Parsed]:
-    for group in group_orders(rows, "name"):
-        if isinstance(group, Rejection):
-            yield group
-            continue
-        yield build_order(
-            group[0].text("name"),
-            group,
-            lambda g: _order_header(g, ctx),
-            _line,
-            lambda g: _buyer(g, ctx),
-        )
+    return orders_from_rows(
+        rows, "name", lambda g: _order_header(g, ctx), _line, lambda g: _buyer(g, ctx)
+    )
 
 
 PRODUCT_COLUMNS = frozenset({"handle", "variant price"})

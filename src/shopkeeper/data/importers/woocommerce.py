@@ -11,16 +11,13 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
-
-from shopkeeper.data.importers.cells import CellError, Row, describe, plain_text
+from shopkeeper.data.importers.cells import Row, plain_text
 from shopkeeper.data.importers.records import (
     ImportKind,
     Mapper,
     ParseContext,
     Parsed,
-    Record,
-    Rejection,
+    record_or_rejection,
 )
 from shopkeeper.domain.catalog import ProductCreate
 from shopkeeper.domain.stock import StockSet
@@ -105,23 +102,20 @@ def _product(row: Row, parent: Row | None) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v not in (None, "")}
 
 
+def _stock(row: Row) -> dict[str, Any]:
+    return {"sku": _sku(row), "on_hand": row.get("stock", "int"), "reason": "import"}
+
+
 def parse_products(rows: Iterator[Row], _ctx: ParseContext) -> Iterator[Parsed]:
     for row, parent in _sellable(rows):
-        try:
-            yield Record((row.line,), ProductCreate.model_validate(_product(row, parent)))
-        except (CellError, ValidationError) as exc:
-            yield Rejection((row.line,), describe(exc))
+        yield record_or_rejection(row.line, ProductCreate, _product, row, parent)
 
 
 def parse_stock(rows: Iterator[Row], _ctx: ParseContext) -> Iterator[Parsed]:
     for row, _parent in _sellable(rows):
         if not row.text("stock"):
             continue  # stock not managed for this product in WooCommerce
-        try:
-            data = {"sku": _sku(row), "on_hand": row.get("stock", "int"), "reason": "import"}
-            yield Record((row.line,), StockSet.model_validate(data))
-        except (CellError, ValidationError) as exc:
-            yield Rejection((row.line,), describe(exc))
+        yield record_or_rejection(row.line, StockSet, _stock, row)
 
 
 BASE_COLUMNS = frozenset({"id", "type", "sku", "name"})

@@ -7,7 +7,7 @@ import hmac
 import os
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopkeeper.core.clock import Clock
@@ -144,7 +144,3 @@ def get_user(session: Session, user_id: int) -> UserInfo:
 def list_users(session: Session, shop_id: int) -> list[UserInfo]:
     rows = session.scalars(select(UserRow).where(UserRow.shop_id == shop_id).order_by(UserRow.id))
     return [_info(r) for r in rows]
-
-
-def count_users(session: Session) -> int:
-    return int(session.scalar(select(func.count(UserRow.id))) or 0)

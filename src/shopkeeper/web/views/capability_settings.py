@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -132,9 +132,9 @@ def _check_target(session: Session, shop_id: int, scope_kind: str, value: str) -
         )
 
 
-def _saved(request: Request, ctx: DashboardContext, message: str) -> Response:
+def _saved(ctx: DashboardContext, message: str) -> Response:
     """For HTMX: the confirmation for ``#flash`` plus fresh overrides and history, out of band."""
-    if not request.headers.get("HX-Request"):
+    if not ctx.from_htmx:
         return RedirectResponse(PAGE, status_code=303)
     return ctx.render("dashboard/capability_settings_saved.html", message=message, **_values(ctx))
 
@@ -146,9 +146,7 @@ def capability_settings(ctx: Dashboard) -> HTMLResponse:
 
 
 @router.post(PAGE + "/{name}/mode", dependencies=[CsrfChecked])
-def change_mode(
-    request: Request, ctx: Dashboard, name: str, mode: Annotated[str, Form()]
-) -> Response:
+def change_mode(ctx: Dashboard, name: str, mode: Annotated[str, Form()]) -> Response:
     ctx.require(Scope.PROPOSALS_WRITE)
     capability, chosen = _capability(name), _mode(mode)
     with ctx.session() as session:
@@ -162,13 +160,11 @@ def change_mode(
         )
     t = translator(ctx.lang)
     message = t("settings.saved_mode", capability=t(f"cap.{name}"), mode=t(f"mode.{mode}"))
-    return _saved(request, ctx, message)
+    return _saved(ctx, message)
 
 
 @router.post(PAGE + "/{name}/holdout", dependencies=[CsrfChecked])
-def change_holdout(
-    request: Request, ctx: Dashboard, name: str, percent: Annotated[str, Form()]
-) -> Response:
+def change_holdout(ctx: Dashboard, name: str, percent: Annotated[str, Form()]) -> Response:
     ctx.require(Scope.PROPOSALS_WRITE)
     capability, share = _capability(name), _share(percent)
     with ctx.session() as session:
@@ -182,12 +178,11 @@ def change_holdout(
         )
     t = translator(ctx.lang)
     message = t("settings.saved_holdout", capability=t(f"cap.{name}"), percent=f"{share * 100:g}")
-    return _saved(request, ctx, message)
+    return _saved(ctx, message)
 
 
 @router.post(PAGE + "/overrides", dependencies=[CsrfChecked])
 def add_override(
-    request: Request,
     ctx: Dashboard,
     capability: Annotated[str, Form()],
     scope_kind: Annotated[str, Form()],
@@ -220,12 +215,11 @@ def add_override(
         value=value,
         mode=t(f"mode.{mode}"),
     )
-    return _saved(request, ctx, message)
+    return _saved(ctx, message)
 
 
 @router.post(PAGE + "/overrides/remove", dependencies=[CsrfChecked])
 def remove_override(
-    request: Request,
     ctx: Dashboard,
     capability: Annotated[str, Form()],
     scope_kind: Annotated[str, Form()],
@@ -250,4 +244,4 @@ def remove_override(
         scope=t(f"settings.scope.{scope_kind}"),
         value=scope_value,
     )
-    return _saved(request, ctx, message)
+    return _saved(ctx, message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from shopkeeper.domain.access import Scope
@@ -36,9 +36,9 @@ def inbox(ctx: Dashboard) -> HTMLResponse:
     )
 
 
-def _decided(request: Request, ctx: Dashboard, proposal_id: int) -> Response:
+def _decided(ctx: Dashboard, proposal_id: int) -> Response:
     """The updated card for HTMX (plus the nav badge, out of band), a redirect otherwise."""
-    if not request.headers.get("HX-Request"):
+    if not ctx.from_htmx:
         return RedirectResponse("/inbox", status_code=303)
     with ctx.session() as session:
         proposal = proposals.get_proposal(session, ctx.shop.id, proposal_id)
@@ -49,7 +49,7 @@ def _decided(request: Request, ctx: Dashboard, proposal_id: int) -> Response:
 
 
 @router.post("/inbox/{proposal_id}/approve", dependencies=[CsrfChecked])
-def approve(request: Request, ctx: Dashboard, proposal_id: int) -> Response:
+def approve(ctx: Dashboard, proposal_id: int) -> Response:
     ctx.require(Scope.PROPOSALS_WRITE)
     with ctx.session() as session:
         proposals.approve(
@@ -59,13 +59,11 @@ def approve(request: Request, ctx: Dashboard, proposal_id: int) -> Response:
             proposal_id=proposal_id,
             actor=ctx.principal.actor,
         )
-    return _decided(request, ctx, proposal_id)
+    return _decided(ctx, proposal_id)
 
 
 @router.post("/inbox/{proposal_id}/reject", dependencies=[CsrfChecked])
-def reject(
-    request: Request, ctx: Dashboard, proposal_id: int, reason: Annotated[str, Form()] = ""
-) -> Response:
+def reject(ctx: Dashboard, proposal_id: int, reason: Annotated[str, Form()] = "") -> Response:
     ctx.require(Scope.PROPOSALS_WRITE)
     with ctx.session() as session:
         proposals.reject(
@@ -76,4 +74,4 @@ def reject(
             actor=ctx.principal.actor,
             reason=reason[:2000],
         )
-    return _decided(request, ctx, proposal_id)
+    return _decided(ctx, proposal_id)

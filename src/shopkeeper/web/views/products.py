@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from shopkeeper.domain.access import Scope
@@ -18,9 +18,7 @@ PAGE_SIZE = 25
 
 
 @router.get("/products")
-def product_list(
-    request: Request, ctx: Dashboard, q: str = "", category: str = "", page: int = 1
-) -> HTMLResponse:
+def product_list(ctx: Dashboard, q: str = "", category: str = "", page: int = 1) -> HTMLResponse:
     ctx.require(Scope.CATALOG_READ)
     pager = Pager(page, PAGE_SIZE)
     with ctx.session() as session:
@@ -40,7 +38,7 @@ def product_list(
         "category": category,
     }
     # Live search swaps only the results; a normal visit gets the whole page.
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+    if ctx.from_htmx and ctx.request.headers.get("HX-Target") == "results":
         return ctx.render("dashboard/products_table.html", **values)
     return ctx.render("dashboard/products.html", categories=categories, **values)
 
