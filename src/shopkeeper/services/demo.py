@@ -12,15 +12,14 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from shopkeeper.ai.recommend import InteractionLog, PopularityRecommender
+from shopkeeper.ai.recommend import PopularityRecommender
 from shopkeeper.core.errors import AuthenticationError, ConflictError, NotFoundError
 from shopkeeper.data.database import transaction
 from shopkeeper.data.importers.demo import DemoShopConfig, GeneratedShop, generate_shop
@@ -30,17 +29,14 @@ from shopkeeper.data.importers.demo_loader import (
     shop_row_counts,
 )
 from shopkeeper.data.tables import (
-    EventRow,
     JobRunRow,
-    OrderLineRow,
-    OrderRow,
-    ProductRow,
     ShopRow,
 )
 from shopkeeper.domain.access import KeyKind, Role
 from shopkeeper.domain.shops import Shop, ShopCreate
 from shopkeeper.services import models
 from shopkeeper.services.access import api_keys, users
+from shopkeeper.services.default_models import fit_default_models
 from shopkeeper.services.demo_proposals import create_example_proposals
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import create_shop, get_shop_by_slug
@@ -49,10 +45,6 @@ MARKER_JOB = "demo.build"
 DEMO_TIMEZONE = "Europe/Paris"
 OWNER_EMAIL = "owner@demo.shop"
 OWNER_PASSWORD = "demo-owner-pass"
-TRAINING_WINDOW_DAYS = 90
-# A view says much less about demand than a unit sold; 0.1 lets a product seen by many but
-# bought by few still rise, without drowning real sales.
-VIEW_WEIGHT = 0.1
 
 # (phase, step, done, total): phase is "generate", "load" or "fit".
 DemoProgress = Callable[[str, str, int, int], None]
@@ -180,64 +172,6 @@ def _load(
         progress=report,
     )
     return shop_row_counts(runtime.engine, shop.id)
-
-
-def popularity_training_log(
-    runtime: Runtime, shop_id: int, *, window_days: int = TRAINING_WINDOW_DAYS
-) -> tuple[InteractionLog, datetime | None, datetime | None]:
-    """Order lines (weight = quantity) and product views of the last ``window_days``.
-
-    The window ends at the latest order, not at the clock: an imported history that stops
-    last month still trains on its own last 90 days.
-    """
-    with runtime.sessions() as session:
-        end = session.scalar(
-            select(func.max(OrderRow.placed_at)).where(OrderRow.shop_id == shop_id)
-        )
-        if end is None:
-            return InteractionLog.from_records([]), None, None
-        start = end - timedelta(days=window_days)
-        sales = session.execute(
-            select(OrderLineRow.sku, OrderRow.placed_at, OrderLineRow.quantity)
-            .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
-            .where(OrderRow.shop_id == shop_id, OrderRow.placed_at >= start)
-        ).all()
-        views = session.execute(
-            select(EventRow.sku, EventRow.occurred_at)
-            .where(EventRow.shop_id == shop_id, EventRow.type == "view")
-            .where(EventRow.sku.is_not(None), EventRow.occurred_at >= start)
-            .where(EventRow.occurred_at <= end)
-        ).all()
-        categories = dict(
-            session.execute(
-                select(ProductRow.sku, ProductRow.category).where(ProductRow.shop_id == shop_id)
-            ).all()
-        )
-    frame = pd.DataFrame(
-        {
-            "sku": [s for s, _, _ in sales] + [s for s, _ in views],
-            "occurred_at": pd.to_datetime(
-                [t for _, t, _ in sales] + [t for _, t in views], utc=True
-            ),
-            "weight": [float(q) for _, _, q in sales] + [VIEW_WEIGHT] * len(views),
-            "kind": ["sale"] * len(sales) + ["view"] * len(views),
-        }
-    )
-    return InteractionLog(frame=frame, categories=categories, as_of=end), start, end
-
-
-def fit_default_models(runtime: Runtime, shop_id: int) -> models.ModelRun:
-    """Fit and store the models a fresh shop serves: today, the popularity recommender."""
-    log, start, end = popularity_training_log(runtime, shop_id)
-    return models.fit_and_store(
-        runtime,
-        shop_id=shop_id,
-        model=PopularityRecommender(half_life_days=14.0, window_days=TRAINING_WINDOW_DAYS),
-        data=log,
-        data_start=start,
-        data_end=end,
-        metrics={"interactions": len(log), "skus": int(log.frame["sku"].nunique())},
-    )
 
 
 def _owner(runtime: Runtime, shop_id: int) -> None:
