@@ -72,7 +72,12 @@ def test_wrong_password_is_refused(backend: str, client: TestClient, seeded: See
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_next_cannot_point_off_site(backend: str, client: TestClient, seeded: Seeded) -> None:
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "/\\evil.example/x", "https://evil.example"]
+)
+def test_next_cannot_point_off_site(
+    backend: str, client: TestClient, seeded: Seeded, target: str
+) -> None:
     token = csrf_of(client.get("/login").text)
     response = client.post(
         "/login",
@@ -80,7 +85,7 @@ def test_next_cannot_point_off_site(backend: str, client: TestClient, seeded: Se
             "email": USERS[Role.OWNER],
             "password": PASSWORD,
             "csrf_token": token,
-            "next": "//evil.example/x",
+            "next": target,
         },
         follow_redirects=False,
     )

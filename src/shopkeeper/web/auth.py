@@ -25,8 +25,9 @@ router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: "//evil.example" or "https://..." would make an open redirect.
-    if target and target.startswith("/") and not target.startswith("//"):
+    # Only same-site paths: "//evil.example", "/\\evil.example" (browsers read it as "//")
+    # or "https://..." would make an open redirect.
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return "/"
 
