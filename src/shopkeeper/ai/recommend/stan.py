@@ -19,26 +19,22 @@ from typing import Self
 
 import numpy as np
 
-from shopkeeper.ai.base import Model
 from shopkeeper.ai.recommend.neighbourhood import (
     SessionIndex,
     Votes,
-    explain_votes,
     find_candidates,
     neighbour_items,
-    rank_items,
     session_sample,
     top_neighbours,
 )
-from shopkeeper.ai.recommend.ranking import Ranking
+from shopkeeper.ai.recommend.session_knn import SessionKNNRecommender
 from shopkeeper.ai.recommend.sessions import SessionLog, SessionQuery
 from shopkeeper.ai.registry import register
 from shopkeeper.core.errors import InvalidInputError
-from shopkeeper.domain.explanation import Explanation
 
 
 @register(sample=session_sample)
-class STANRecommender(Model[SessionLog, SessionQuery, Ranking]):
+class STANRecommender(SessionKNNRecommender):
     """Next items for a session from recent, similar sessions, near the shared items.
 
     Parameters
@@ -66,8 +62,6 @@ class STANRecommender(Model[SessionLog, SessionQuery, Ranking]):
     ['A', 'NEW', 'OLD']
     """
 
-    capability = "recommend"
-
     def __init__(
         self,
         *,
@@ -86,12 +80,7 @@ class STANRecommender(Model[SessionLog, SessionQuery, Ranking]):
         self.repeat_weight = repeat_weight
 
     def fit(self, data: SessionLog) -> Self:
-        if self.k_neighbours < 1 or self.sample_size < 1:
-            raise InvalidInputError(
-                "k_neighbours and sample_size must be at least 1",
-                k_neighbours=self.k_neighbours,
-                sample_size=self.sample_size,
-            )
+        self._check_neighbourhood()
         scales = (self.lambda_position, self.lambda_neighbour, self.lambda_recency or 1.0)
         if min(scales) <= 0:
             raise InvalidInputError("every lambda must be positive", lambdas=list(scales))
@@ -131,12 +120,3 @@ class STANRecommender(Model[SessionLog, SessionQuery, Ranking]):
             votes = np.where(np.isin(items, current), votes * self.repeat_weight, votes)
         voter = np.repeat(np.arange(len(neighbours)), sizes)
         return Votes(neighbours, items, votes, voter, current, weights)
-
-    def predict(self, query: SessionQuery) -> Ranking:
-        self.check_fitted()
-        votes = self._votes(query)
-        return rank_items(self.index_, votes.items, votes.votes, query.k, query.exclude)
-
-    def explain(self, query: SessionQuery, prediction: Ranking) -> Explanation:
-        self.check_fitted()
-        return explain_votes(self.index_, self._votes(query), prediction)

@@ -13,22 +13,18 @@ from typing import Self
 
 import numpy as np
 
-from shopkeeper.ai.base import Model
 from shopkeeper.ai.recommend.neighbourhood import (
     SessionIndex,
     Votes,
-    explain_votes,
     find_candidates,
     neighbour_items,
-    rank_items,
     session_sample,
     top_neighbours,
 )
-from shopkeeper.ai.recommend.ranking import Ranking
+from shopkeeper.ai.recommend.session_knn import SessionKNNRecommender
 from shopkeeper.ai.recommend.sessions import SessionLog, SessionQuery
 from shopkeeper.ai.registry import register
 from shopkeeper.core.errors import InvalidInputError
-from shopkeeper.domain.explanation import Explanation
 
 WEIGHTINGS = ("div", "linear", "same")
 
@@ -53,7 +49,7 @@ def position_weights(positions: np.ndarray, length: int, weighting: str) -> np.n
 
 
 @register(sample=session_sample)
-class VSKNNRecommender(Model[SessionLog, SessionQuery, Ranking]):
+class VSKNNRecommender(SessionKNNRecommender):
     """Next items for a session from the past sessions most like it, later clicks first.
 
     Parameters
@@ -82,8 +78,6 @@ class VSKNNRecommender(Model[SessionLog, SessionQuery, Ranking]):
     'Because you viewed A: 3 similar sessions went on to A and the others.'
     """
 
-    capability = "recommend"
-
     def __init__(
         self,
         *,
@@ -100,12 +94,7 @@ class VSKNNRecommender(Model[SessionLog, SessionQuery, Ranking]):
         self.idf_weight = idf_weight
 
     def fit(self, data: SessionLog) -> Self:
-        if self.k_neighbours < 1 or self.sample_size < 1:
-            raise InvalidInputError(
-                "k_neighbours and sample_size must be at least 1",
-                k_neighbours=self.k_neighbours,
-                sample_size=self.sample_size,
-            )
+        self._check_neighbourhood()
         if self.weighting not in WEIGHTINGS:
             raise InvalidInputError(f"weighting must be one of {WEIGHTINGS}", got=self.weighting)
         self.forget()
@@ -131,12 +120,3 @@ class VSKNNRecommender(Model[SessionLog, SessionQuery, Ranking]):
             votes = votes * (1.0 + self.idf_weight * index.idf[items])
         voter = np.repeat(np.arange(len(neighbours)), sizes)
         return Votes(neighbours, items, votes, voter, current, weights)
-
-    def predict(self, query: SessionQuery) -> Ranking:
-        self.check_fitted()
-        votes = self._votes(query)
-        return rank_items(self.index_, votes.items, votes.votes, query.k, query.exclude)
-
-    def explain(self, query: SessionQuery, prediction: Ranking) -> Explanation:
-        self.check_fitted()
-        return explain_votes(self.index_, self._votes(query), prediction)
