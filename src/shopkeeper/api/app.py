@@ -19,6 +19,7 @@ from shopkeeper.api.routers import (
     orders,
     products,
     proposals,
+    recommendations,
     signals,
     stock,
 )
@@ -43,6 +44,7 @@ API_ROUTERS = (
     proposals.router,
     jobs.router,
     signals.router,
+    recommendations.router,
 )
 
 

@@ -1,4 +1,4 @@
-"""Jobs every install runs: housekeeping of proposals and telling the owner about them."""
+"""Jobs every install runs: proposal housekeeping, telling the owner, refitting recommenders."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from shopkeeper.data.database import transaction
 from shopkeeper.domain.shops import Shop
 from shopkeeper.jobs.context import JobRuntime
 from shopkeeper.jobs.registry import job
-from shopkeeper.services import notify, proposals
+from shopkeeper.services import default_models, notify, proposals
 
 
 @job(
@@ -37,3 +37,18 @@ def notify_owner(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
             session, runtime.clock, runtime.mailer, shop_id=shop.id
         )
     return {"sent": 1 if announced else 0, "new_proposals": announced}
+
+
+@job(
+    "fit-recommenders",
+    schedule="every 6h",
+    description="Refit the popularity and session recommenders on the latest orders and events.",
+)
+def fit_recommenders(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
+    # Each API worker's ModelCache notices the new current runs and swaps them in.
+    runs = default_models.fit_recommenders(runtime, shop.id)
+    return {
+        "popularity_run": runs.popularity.id,
+        "session_run": runs.session.id if runs.session is not None else None,
+        "sessions": runs.session.metrics.get("sessions", 0) if runs.session is not None else 0,
+    }

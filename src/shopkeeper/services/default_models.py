@@ -5,12 +5,18 @@ A scheduled retrain and the demo build call the same function, so both fit alike
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import func, select
 
-from shopkeeper.ai.recommend import InteractionLog, PopularityRecommender
+from shopkeeper.ai.recommend import (
+    InteractionLog,
+    PopularityRecommender,
+    SessionLog,
+    STANRecommender,
+)
 from shopkeeper.data.tables import EventRow, OrderLineRow, OrderRow, ProductRow
 from shopkeeper.services import models
 from shopkeeper.services.runtime import Runtime
@@ -19,6 +25,10 @@ TRAINING_WINDOW_DAYS = 90
 # A view says much less about demand than a unit sold; 0.1 lets a product seen by many but
 # bought by few still rise, without drowning real sales.
 VIEW_WEIGHT = 0.1
+# The popularity model holds the plain "recommend" slot; the session model sits beside it.
+SESSION_CAPABILITY = "recommend.session"
+# What a visitor does with one product; searches and purchases name no next item to view.
+SESSION_EVENT_TYPES = ("view", "click", "add_to_cart")
 
 
 def popularity_training_log(
@@ -65,8 +75,95 @@ def popularity_training_log(
     return InteractionLog(frame=frame, categories=categories, as_of=end), start, end
 
 
+def session_training_log(
+    runtime: Runtime, shop_id: int, *, window_days: int = TRAINING_WINDOW_DAYS
+) -> tuple[SessionLog, datetime | None, datetime | None]:
+    """Browsing sessions of the last ``window_days``, each its skus in time order.
+
+    A session is every view, click or add to cart of one ``session_id``; the same sku twice
+    in a row (a view then its add to cart) counts once, and sessions of one item teach
+    nothing about what comes next, so they are left out. A session's time is its last event.
+    """
+    with runtime.sessions() as session:
+        kinds = EventRow.type.in_(SESSION_EVENT_TYPES)
+        end = session.scalar(
+            select(func.max(EventRow.occurred_at)).where(
+                EventRow.shop_id == shop_id, kinds, EventRow.sku.is_not(None)
+            )
+        )
+        if end is None:
+            return SessionLog(sessions=(), times=()), None, None
+        start = end - timedelta(days=window_days)
+        rows = session.execute(
+            select(EventRow.session_id, EventRow.sku, EventRow.occurred_at)
+            .where(EventRow.shop_id == shop_id, kinds, EventRow.sku.is_not(None))
+            .where(EventRow.occurred_at >= start)
+            .order_by(EventRow.session_id, EventRow.occurred_at, EventRow.id)
+        ).all()
+    sessions: list[tuple[str, ...]] = []
+    times: list[float] = []
+    current: str | None = None
+    items: list[str] = []
+    last_at = 0.0
+
+    def close() -> None:
+        if len(items) >= 2:
+            sessions.append(tuple(items))
+            times.append(last_at)
+
+    for session_id, sku, occurred_at in rows:
+        if session_id != current:
+            close()
+            current, items = session_id, []
+        if sku is not None and (not items or items[-1] != sku):
+            items.append(sku)
+        # SQLite hands back naive datetimes; every stored time is UTC.
+        stamp = occurred_at if occurred_at.tzinfo else occurred_at.replace(tzinfo=UTC)
+        last_at = stamp.timestamp()
+    close()
+    return SessionLog(sessions=tuple(sessions), times=tuple(times)), start, end
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultModelRuns:
+    """The runs one default fit made: popularity always, the session model when it could."""
+
+    popularity: models.ModelRun
+    session: models.ModelRun | None
+
+
+def fit_session_model(runtime: Runtime, shop_id: int) -> models.ModelRun | None:
+    """Fit STAN on the shop's recent sessions; ``None`` when no session has two items."""
+    log, start, end = session_training_log(runtime, shop_id)
+    if not log.sessions:
+        return None
+    return models.fit_and_store(
+        runtime,
+        shop_id=shop_id,
+        model=STANRecommender(),
+        data=log,
+        data_start=start,
+        data_end=end,
+        metrics={"sessions": len(log), "skus": len(log.items())},
+        capability=SESSION_CAPABILITY,
+    )
+
+
+def fit_recommenders(runtime: Runtime, shop_id: int) -> DefaultModelRuns:
+    """Fit and store both recommenders a shop serves (the job and the demo call this)."""
+    return DefaultModelRuns(
+        popularity=fit_popularity_model(runtime, shop_id),
+        session=fit_session_model(runtime, shop_id),
+    )
+
+
 def fit_default_models(runtime: Runtime, shop_id: int) -> models.ModelRun:
-    """Fit and store the models a fresh shop serves: today, the popularity recommender."""
+    """Fit and store every default model; returns the popularity run the demo reports."""
+    return fit_recommenders(runtime, shop_id).popularity
+
+
+def fit_popularity_model(runtime: Runtime, shop_id: int) -> models.ModelRun:
+    """Fit and store the popularity recommender, the answer for visitors we know nothing of."""
     log, start, end = popularity_training_log(runtime, shop_id)
     return models.fit_and_store(
         runtime,

@@ -94,6 +94,7 @@ def fit_and_store(
     data_end: datetime | None = None,
     metrics: dict[str, Any] | None = None,
     make_current: bool = True,
+    capability: str | None = None,
 ) -> ModelRun:
     """Fit ``model`` on ``data`` and record it with :func:`store_fitted`."""
     model.fit(data)
@@ -105,6 +106,7 @@ def fit_and_store(
         data_end=data_end,
         metrics=metrics,
         make_current=make_current,
+        capability=capability,
     )
 
 
@@ -117,16 +119,22 @@ def store_fitted(
     data_end: datetime | None = None,
     metrics: dict[str, Any] | None = None,
     make_current: bool = True,
+    capability: str | None = None,
 ) -> ModelRun:
-    """Save a fitted model as the artifact of a new model run, current unless told otherwise."""
+    """Save a fitted model as the artifact of a new model run, current unless told otherwise.
+
+    ``capability`` defaults to the model's own; a shop serving two models of one capability
+    side by side (say ``"recommend"`` and ``"recommend.session"``) names the second slot.
+    """
     model.check_fitted()
+    capability = capability or model.capability
     store = model_store(runtime)
     artifact: str | None = None
     try:
         with transaction(runtime.sessions) as session:
             row = ModelRunRow(
                 shop_id=shop_id,
-                capability=model.capability,
+                capability=capability,
                 model_name=model.name(),
                 package_version=runtime.version,
                 params=model.params(),
@@ -141,13 +149,13 @@ def store_fitted(
             artifact = store.save(
                 model,
                 shop_id=shop_id,
-                capability=model.capability,
+                capability=capability,
                 run_id=row.id,
                 params=model.params(),
             )
             row.artifact = artifact
             if make_current:
-                _clear_current(session, shop_id, model.capability)
+                _clear_current(session, shop_id, capability)
                 row.is_current = True
             session.flush()
             run = _to_run(row)

@@ -1,0 +1,50 @@
+"""``GET /v1/recommendations``: products to show a visitor, each with its reason."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from shopkeeper.api.deps import RuntimeDep, require
+from shopkeeper.domain.access import Scope
+from shopkeeper.domain.recommendations import Placement, RecommendationResult
+from shopkeeper.services.access.principal import Principal
+from shopkeeper.services.models import ModelCache
+from shopkeeper.services.recommend import recommend_for
+
+router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"])
+Reader = Annotated[Principal, Depends(require(Scope.RECOMMENDATIONS_READ))]
+
+
+@router.get("", response_model=RecommendationResult)
+def get_recommendations(
+    request: Request,
+    runtime: RuntimeDep,
+    who: Reader,
+    session_id: Annotated[
+        str | None, Query(max_length=128, description="The visitor's session, as in events")
+    ] = None,
+    customer_id: Annotated[str | None, Query(max_length=64)] = None,
+    placement: Placement = Placement.HOME,
+    sku: Annotated[
+        str | None, Query(max_length=64, description="The product on screen, if any")
+    ] = None,
+    k: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> RecommendationResult:
+    """Up to ``k`` products for this visitor, from what their session just did.
+
+    A shop with no fitted model answers 200 with an empty list and a ``note`` saying how
+    to fit one: a storefront widget then simply shows nothing instead of an error.
+    """
+    models: ModelCache = request.app.state.models
+    return recommend_for(
+        runtime,
+        models,
+        shop_id=who.shop_id,
+        session_id=session_id,
+        customer_id=customer_id,
+        sku=sku,
+        placement=placement,
+        k=k,
+    )
