@@ -19,7 +19,8 @@ from shopkeeper.ai.recommend import PopularityRecommender, RecommendQuery, Sessi
 from shopkeeper.ai.recommend.ranking import MAX_K, ScoredSku
 from shopkeeper.ai.recommend.session_knn import SessionKNNRecommender
 from shopkeeper.core.errors import InvalidInputError, NotFoundError
-from shopkeeper.data.tables import ProductRow, StockLevelRow
+from shopkeeper.core.money import rounded
+from shopkeeper.data.tables import ProductRow, ShopRow, StockLevelRow
 from shopkeeper.domain.recommendations import (
     Placement,
     RecommendationResult,
@@ -126,10 +127,12 @@ def _products(runtime: Runtime, shop_id: int, skus: Iterable[str]) -> dict[str, 
     )
     with runtime.sessions() as session:
         rows = session.execute(query).all()
+        currency = session.scalar(select(ShopRow.currency).where(ShopRow.id == shop_id)) or "EUR"
     return {
         sku: _Product(
             title=title,
-            price=price,
+            # Stored with 4 decimals; the storefront shows the currency's own precision.
+            price=rounded(price, currency),
             category=category,
             sellable=status == "active" and (levels == 0 or int(on_hand) > 0),
         )
