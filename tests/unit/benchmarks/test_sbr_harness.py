@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import doctest
 import gzip
+import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
+from benchmarks import recommend_sbr
 from benchmarks.sbr import baselines, datasets, metrics
 from benchmarks.sbr.datasets import load, tune_split
 from benchmarks.sbr.metrics import evaluate
@@ -145,3 +148,79 @@ def test_public_splits_load_with_their_published_counts() -> None:
 @pytest.mark.parametrize("module", [datasets, metrics, baselines], ids=lambda m: m.__name__)
 def test_docstring_examples_of_the_harness(module: ModuleType) -> None:
     assert doctest.testmod(module).failed == 0
+
+
+def write_ring(folder: Path) -> Path:
+    """A small SR-GNN split where each item is followed by the next one on a ring."""
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    train = []
+    for _ in range(200):
+        start = int(rng.integers(1, 13))
+        train.append([(start + step) % 12 + 1 for step in range(int(rng.integers(2, 5)))])
+    test = {"sequences": [[n, n % 12 + 1] for n in range(1, 13)], "targets": []}
+    test["targets"] = [(n + 1) % 12 + 1 for n in range(1, 13)]
+    with gzip.open(folder / "all_train_seq.json.gz", "wt", encoding="utf-8") as handle:
+        json.dump(train, handle)
+    with gzip.open(folder / "test.json.gz", "wt", encoding="utf-8") as handle:
+        json.dump(test, handle)
+    return folder
+
+
+def test_benchmark_run_scores_the_hybrid_from_fitted_members(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("torch (the [neural] extra) is not installed")
+    folder = write_ring(tmp_path / "ring")
+    monkeypatch.setitem(recommend_sbr.COMMITTED["neural"], "ring", {"dim": 8, "epochs": 2})
+    monkeypatch.setitem(recommend_sbr.COMMITTED["hybrid"], "ring", {"weights": [1, 1, 1, 1]})
+    out = tmp_path / "out.json"
+    models = "transitions,vsknn,stan,neural,hybrid"
+    assert recommend_sbr.main(["--data", str(folder), "--models", models, "--out", str(out)]) == 0
+    report = json.loads(out.read_text())
+    rows = report["models"]
+    assert list(rows) == models.split(",")
+    hybrid = rows["hybrid"]
+    assert hybrid["fit"] == "members"
+    assert hybrid["params"]["weights"] == [1, 1, 1, 1]
+    assert [m[0] for m in hybrid["params"]["members"]] == [
+        "STANRecommender",
+        "VSKNNRecommender",
+        "ItemTransitionRecommender",
+        "NeuralSessionRecommender",
+    ]
+    assert hybrid["params"]["members"][3][1] == {"dim": 8, "epochs": 2}
+    assert hybrid["fit_s"] == pytest.approx(
+        sum(rows[m]["fit_s"] for m in ("transitions", "vsknn", "stan", "neural")), abs=0.05
+    )
+    assert hybrid["p@20"] == 100.0
+    assert {"p@20", "mrr@20", "fit_s", "latency_mean_ms", "latency_p99_ms"} <= set(hybrid)
+
+
+def test_hybrid_alone_fits_its_members_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_ring(tmp_path / "ring")
+    monkeypatch.setattr(recommend_sbr, "HYBRID_MEMBERS", ("stan", "transitions"))
+    monkeypatch.setitem(recommend_sbr.COMMITTED["hybrid"], "ring", {"weights": [0.5, 0.5]})
+    out = tmp_path / "out.json"
+    assert recommend_sbr.main(["--data", str(folder), "--models", "hybrid", "--out", str(out)]) == 0
+    row = json.loads(out.read_text())["models"]["hybrid"]
+    assert row["fit"] == "members"
+    assert row["p@20"] == 100.0
+
+
+def test_tune_searches_hybrid_weights_on_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_ring(tmp_path / "ring")
+    data = load(folder)
+    monkeypatch.setattr(recommend_sbr, "HYBRID_MEMBERS", ("stan", "transitions"))
+    models = recommend_sbr.available_models()
+    build, names = models["hybrid"]
+    best = recommend_sbr.tune_hybrid(build, names, tune_split(data.train), None, "ring")
+    assert best["normalisation"] in {"minmax", "rank", "reciprocal"}
+    assert len(best["weights"]) == 2
+    assert sum(best["weights"]) == pytest.approx(1.0)
+    assert best["p@20"] > 90

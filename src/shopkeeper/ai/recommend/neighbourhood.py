@@ -260,6 +260,47 @@ def explain_votes(index: SessionIndex, votes: Votes, prediction: Ranking) -> Exp
     return Explanation(summary, factors)
 
 
+def credit_votes(index: SessionIndex, votes: Votes, prediction: Ranking) -> dict[str, str]:
+    """For each answered sku, the current item whose neighbours gave it the most votes.
+
+    The per-item form of :func:`explain_votes`: a neighbour's vote for an item is shared
+    among the current items it holds, in proportion to their similarity weight. Each
+    neighbour's share is worked out once however many answered items it voted for.
+    """
+    answered = [index.item_ids[s.sku] for s in prediction if s.sku in index.item_ids]
+    if not answered:
+        return {}
+    weight_of = dict(zip(votes.current.tolist(), votes.weights.tolist(), strict=True))
+    shares: dict[int, list[tuple[int, float]]] = {}
+    credit: dict[int, dict[int, float]] = {}
+    useful = np.isin(votes.items, np.asarray(answered, dtype=np.int64))
+    for voter, item, vote in zip(
+        votes.voter[useful].tolist(),
+        votes.items[useful].tolist(),
+        votes.votes[useful].tolist(),
+        strict=True,
+    ):
+        held = shares.get(voter)
+        if held is None:
+            session = int(votes.neighbours[voter])
+            members = [
+                i
+                for i in index.items[index.offsets[session] : index.offsets[session + 1]].tolist()
+                if i in weight_of
+            ]
+            total = sum(weight_of[i] for i in members)
+            held = [(i, weight_of[i] / total) for i in members] if total > 0 else []
+            shares[voter] = held
+        row = credit.setdefault(item, {})
+        for current, share in held:
+            row[current] = row.get(current, 0.0) + vote * share
+    return {
+        index.skus[item]: index.skus[max(row, key=lambda c: (row[c], -c))]
+        for item, row in credit.items()
+        if row and max(row.values()) > 0
+    }
+
+
 def session_sample(seed: int) -> Sample:
     """Random sessions over 15 skus for the contract checks, with a few queries."""
     rng = np.random.default_rng(seed)

@@ -8,12 +8,37 @@ from __future__ import annotations
 
 from abc import abstractmethod
 
+import numpy as np
+
 from shopkeeper.ai.base import Model
-from shopkeeper.ai.recommend.neighbourhood import SessionIndex, Votes, explain_votes, rank_items
+from shopkeeper.ai.recommend.neighbourhood import (
+    SessionIndex,
+    Votes,
+    credit_votes,
+    explain_votes,
+    rank_items,
+)
 from shopkeeper.ai.recommend.ranking import Ranking
 from shopkeeper.ai.recommend.sessions import SessionLog, SessionQuery
 from shopkeeper.core.errors import InvalidInputError
 from shopkeeper.domain.explanation import Explanation
+
+
+def interest(query: SessionQuery, positions: np.ndarray) -> np.ndarray | None:
+    """The interest weight of each known current item, or ``None`` when the query has none.
+
+    ``positions`` are the items' last positions in ``query.items`` (from
+    :meth:`SessionIndex.known`), so each item takes the weight of its last entry.
+
+    Examples
+    --------
+    >>> q = SessionQuery(items=("A", "B", "A"), weights=(1.0, 0.5, 2.0))
+    >>> interest(q, np.array([1.0, 2.0])).tolist()
+    [0.5, 2.0]
+    """
+    if query.weights is None:
+        return None
+    return np.asarray(query.weights, dtype=np.float64)[positions.astype(np.int64)]
 
 
 class SessionKNNRecommender(Model[SessionLog, SessionQuery, Ranking]):
@@ -44,3 +69,14 @@ class SessionKNNRecommender(Model[SessionLog, SessionQuery, Ranking]):
     def explain(self, query: SessionQuery, prediction: Ranking) -> Explanation:
         self.check_fitted()
         return explain_votes(self.index_, self._votes(query), prediction)
+
+    def predict_credited(self, query: SessionQuery) -> tuple[Ranking, dict[str, str]]:
+        """:meth:`predict` and, for each answer, the viewed sku that earned it most votes.
+
+        One pass over the neighbours for both, where calling :meth:`explain` per answer
+        would find the neighbours again for each.
+        """
+        self.check_fitted()
+        votes = self._votes(query)
+        ranked = rank_items(self.index_, votes.items, votes.votes, query.k, query.exclude)
+        return ranked, credit_votes(self.index_, votes, ranked)

@@ -27,7 +27,7 @@ from shopkeeper.ai.recommend.neighbourhood import (
     session_sample,
     top_neighbours,
 )
-from shopkeeper.ai.recommend.session_knn import SessionKNNRecommender
+from shopkeeper.ai.recommend.session_knn import SessionKNNRecommender, interest
 from shopkeeper.ai.recommend.sessions import SessionLog, SessionQuery
 from shopkeeper.ai.registry import register
 from shopkeeper.core.errors import InvalidInputError
@@ -99,6 +99,10 @@ class STANRecommender(SessionKNNRecommender):
         if len(current) == 0:
             return Votes.none()
         weights = np.exp((positions + 1 - len(query.items)) / self.lambda_position)
+        signals = interest(query, positions)
+        if signals is not None:
+            # Session signals scale each item's share of the similarity (see V-SKNN).
+            weights = weights * signals
         found = find_candidates(index, current, weights, self.sample_size)
         similarity = found.overlap / np.sqrt(len(current) * index.lengths[found.sessions])
         if self.lambda_recency is not None and len(index.times):
@@ -116,7 +120,23 @@ class STANRecommender(SessionKNNRecommender):
         distance = np.abs(index.positions[flat] - np.repeat(found.match[chosen], sizes))
         votes = np.repeat(similarity[chosen], sizes) * np.exp(-distance / self.lambda_neighbour)
         items = index.items[flat]
-        if self.repeat_weight != 1.0:
+        if signals is not None:
+            votes = votes * _repeat_factors(items, current, signals, self.repeat_weight)
+        elif self.repeat_weight != 1.0:
             votes = np.where(np.isin(items, current), votes * self.repeat_weight, votes)
         voter = np.repeat(np.arange(len(neighbours)), sizes)
         return Votes(neighbours, items, votes, voter, current, weights)
+
+
+def _repeat_factors(
+    items: np.ndarray, current: np.ndarray, signals: np.ndarray, repeat_weight: float
+) -> np.ndarray:
+    """Per vote: ``repeat_weight`` times the item's interest for current items, else 1.
+
+    A visitor goes back to what interested them, not to what they bounced off or took out
+    of the cart, so the repeat boost follows the item's session signals.
+    """
+    order = np.argsort(current)
+    slot = np.minimum(np.searchsorted(current, items, sorter=order), len(current) - 1)
+    hit = current[order[slot]] == items
+    return np.where(hit, repeat_weight * signals[order[slot]], 1.0)

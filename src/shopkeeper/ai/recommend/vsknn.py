@@ -21,7 +21,7 @@ from shopkeeper.ai.recommend.neighbourhood import (
     session_sample,
     top_neighbours,
 )
-from shopkeeper.ai.recommend.session_knn import SessionKNNRecommender
+from shopkeeper.ai.recommend.session_knn import SessionKNNRecommender, interest
 from shopkeeper.ai.recommend.sessions import SessionLog, SessionQuery
 from shopkeeper.ai.registry import register
 from shopkeeper.core.errors import InvalidInputError
@@ -107,6 +107,11 @@ class VSKNNRecommender(SessionKNNRecommender):
         if len(current) == 0:
             return Votes.none()
         weights = position_weights(positions, len(query.items), self.weighting)
+        signals = interest(query, positions)
+        if signals is not None:
+            # Session signals scale each item's share of the overlap: a long look at an
+            # item makes sessions holding it closer neighbours, a bounce makes them farther.
+            weights = weights * signals
         found = find_candidates(index, current, weights, self.sample_size)
         similarity = found.overlap
         if self.normalise:

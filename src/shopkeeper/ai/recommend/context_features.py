@@ -1,0 +1,271 @@
+"""Features of (request context, candidate) pairs for the context re-ranker.
+
+The request context is the moment and place of a recommendation: local hour, weekday,
+month, and the weather and local events of the visitor's region that day. A raw context
+value is the same for every candidate of one request, so on its own it cannot reorder
+them. What reorders them is an *item-by-context interaction*: for each context dimension,
+the candidate's category's log-lift in the current bucket (how much more of the category
+sold in, say, rainy-day orders than overall). One number per dimension generalises across
+categories (a category one-hot crossed with every bucket would need 22 x 30 sparse
+columns and far more data), new categories get zero lift, and the lifts are smoothed
+towards zero with pseudo-counts so a bucket seen a few times cannot invent an effect.
+The ranker then learns how far to trust each lift against the generator's own score.
+
+Both the service and the benchmark call :func:`build_context_stats`,
+:func:`request_context` and :func:`candidate_features`, so they compute features alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from shopkeeper.ai.recommend.ranking import ScoredSku
+
+FloatArray = npt.NDArray[np.float64]
+
+GENERATOR_FEATURES = ("session_score", "popularity_score", "generator_rank", "from_session")
+ITEM_FEATURES = ("price_vs_category", "in_stock")
+CONTEXT_FEATURES = (
+    "trend",
+    "lift_rain",
+    "lift_heat",
+    "lift_hour",
+    "lift_weekday",
+    "lift_season",
+    "lift_event",
+)
+ALL_FEATURES = GENERATOR_FEATURES + ITEM_FEATURES + CONTEXT_FEATURES
+# Dimensions with a lift, and how many buckets each has.
+DIMENSIONS: dict[str, int] = {
+    "rain": 3,
+    "heat": 4,
+    "hour": 4,
+    "weekday": 7,
+    "season": 12,
+    "event": 2,
+}
+# Pseudo-orders pulling each bucket's category share towards the overall share.
+PRIOR_ORDERS = 50.0
+TREND_RECENT_DAYS = 7
+TREND_BASE_DAYS = 28
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """Where and when one recommendation is asked, with its bucket per dimension.
+
+    Examples
+    --------
+    >>> ctx = RequestContext(day=date(2026, 5, 3), hour=20, weekday=6, month=5,
+    ...                      temp_c=12.0, precip_mm=8.0, event_k=0.0)
+    >>> ctx.buckets()["rain"], ctx.buckets()["hour"]
+    (2, 3)
+    """
+
+    day: date
+    hour: int
+    weekday: int  # Monday = 0
+    month: int  # January = 1
+    temp_c: float | None = None
+    precip_mm: float | None = None
+    event_k: float = 0.0
+
+    def buckets(self) -> dict[str, int]:
+        """The bucket of each dimension; unknown weather counts as dry and mild."""
+        precip = self.precip_mm or 0.0
+        temp = 13.0 if self.temp_c is None else self.temp_c
+        return {
+            "rain": 0 if precip < 0.5 else (1 if precip < 5.0 else 2),
+            "heat": (temp >= 8.0) + (temp >= 18.0) + (temp >= 24.0),
+            "hour": min(self.hour // 6, 3),
+            "weekday": self.weekday,
+            "season": self.month - 1,
+            "event": int(self.event_k > 0),
+        }
+
+
+@dataclass(frozen=True)
+class ContextStats:
+    """Category lifts per context bucket and daily sales per sku, learned from orders.
+
+    ``lifts[dim]`` is (categories, buckets) of smoothed log-lifts; ``daily`` is
+    (days, skus) of units sold per local day from ``first_day`` on, for the trend.
+    """
+
+    time_zone: str
+    categories: tuple[str, ...]
+    sku_category: dict[str, int]
+    lifts: dict[str, FloatArray]
+    first_day: date
+    daily: FloatArray
+    sku_index: dict[str, int]
+    price_ratio: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WeatherTable:
+    """Daily (temperature, precipitation, event attendance) per (local day, region)."""
+
+    values: dict[tuple[date, str], tuple[float | None, float | None, float]]
+
+    @classmethod
+    def from_signals(cls, frame: pd.DataFrame) -> WeatherTable:
+        """Read ``weather.temp_c``, ``weather.precip_mm`` and ``local_event`` rows.
+
+        ``frame`` has columns ``name, region, ts, value``; a daily signal's ``ts`` is the
+        local day at midnight, so its date is the day.
+        """
+        values: dict[tuple[date, str], list[float | None]] = {}
+        slot = {"weather.temp_c": 0, "weather.precip_mm": 1, "local_event": 2}
+        for name, region, ts, value in frame[["name", "region", "ts", "value"]].itertuples(
+            index=False
+        ):
+            if name not in slot or not region:
+                continue
+            key = (pd.Timestamp(ts).date(), str(region))
+            row = values.setdefault(key, [None, None, 0.0])
+            row[slot[name]] = float(value)
+        return cls({k: (v[0], v[1], float(v[2] or 0.0)) for k, v in values.items()})
+
+    def at(self, day: date, region: str | None) -> tuple[float | None, float | None, float]:
+        if not region:
+            return None, None, 0.0
+        return self.values.get((day, region), (None, None, 0.0))
+
+
+def request_context(
+    at: datetime, region: str | None, weather: WeatherTable, time_zone: str
+) -> RequestContext:
+    """The context of a request at ``at`` (aware, any zone) from ``region``."""
+    local = pd.Timestamp(at if at.tzinfo else at.replace(tzinfo=UTC)).tz_convert(time_zone)
+    day = local.date()
+    temp, precip, event = weather.at(day, region)
+    return RequestContext(day, local.hour, local.dayofweek, local.month, temp, precip, event)
+
+
+def _bucket_rows(contexts: Sequence[RequestContext]) -> dict[str, npt.NDArray[np.int64]]:
+    rows = [c.buckets() for c in contexts]
+    return {dim: np.array([r[dim] for r in rows], dtype=np.int64) for dim in DIMENSIONS}
+
+
+def build_context_stats(
+    sales: pd.DataFrame,
+    categories: Mapping[str, str],
+    prices: Mapping[str, float],
+    weather: WeatherTable,
+    time_zone: str,
+) -> ContextStats:
+    """Learn lifts and daily sales from ``sales`` (columns ``sku, at, region, quantity``).
+
+    Each sale counts once per line, whatever its quantity, in the buckets of its own
+    context: its local hour and day, and the weather of its shipping region that day.
+    """
+    names = tuple(sorted({c for c in categories.values() if c}))
+    index = {c: i for i, c in enumerate(names)}
+    sku_category = {s: index[c] for s, c in categories.items() if c in index}
+    known = sales[sales["sku"].isin(sku_category)]
+    contexts = [
+        request_context(t.to_pydatetime(), r, weather, time_zone)
+        for t, r in zip(pd.to_datetime(known["at"], utc=True), known["region"], strict=True)
+    ]
+    cat = np.array([sku_category[s] for s in known["sku"]], dtype=np.int64)
+    n_cat = len(names)
+    overall = np.bincount(cat, minlength=n_cat).astype(np.float64) + 1.0
+    overall /= overall.sum()
+    lifts: dict[str, FloatArray] = {}
+    buckets = _bucket_rows(contexts)
+    for dim, n_buckets in DIMENSIONS.items():
+        counts = np.zeros((n_cat, n_buckets))
+        np.add.at(counts, (cat, buckets[dim]), 1.0)
+        share = (counts + PRIOR_ORDERS * overall[:, None]) / (counts.sum(axis=0) + PRIOR_ORDERS)
+        lifts[dim] = np.log(share / overall[:, None])
+    skus = sorted(categories)
+    sku_index = {s: i for i, s in enumerate(skus)}
+    days = [c.day for c in contexts]
+    first = min(days) if days else date(2000, 1, 1)
+    n_days = (max(days) - first).days + 1 if days else 1
+    daily = np.zeros((n_days, len(skus)))
+    offsets = np.array([(d - first).days for d in days], dtype=np.int64)
+    columns = np.array([sku_index[s] for s in known["sku"]], dtype=np.int64)
+    np.add.at(daily, (offsets, columns), known["quantity"].to_numpy(dtype=np.float64))
+    return ContextStats(
+        time_zone,
+        names,
+        sku_category,
+        lifts,
+        first,
+        daily,
+        sku_index,
+        _price_ratio(categories, prices),
+    )
+
+
+def _price_ratio(categories: Mapping[str, str], prices: Mapping[str, float]) -> dict[str, float]:
+    """Log of each price over its category's median: cheap for its kind is below zero."""
+    frame = pd.DataFrame(
+        {"sku": list(prices), "price": [max(float(p), 0.01) for p in prices.values()]}
+    )
+    frame["category"] = frame["sku"].map(lambda s: categories.get(s, ""))
+    median = frame.groupby("category")["price"].transform("median")
+    return dict(zip(frame["sku"], np.log(frame["price"] / median), strict=True))
+
+
+def trend(stats: ContextStats, sku: str, day: date) -> float:
+    """Log ratio of last week's daily sales to the four weeks before ``day`` (exclusive).
+
+    A request after the data ends reads the last weeks the data has.
+    """
+    column = stats.sku_index.get(sku)
+    if column is None:
+        return 0.0
+    end = min((day - stats.first_day).days, stats.daily.shape[0])
+    recent = stats.daily[max(end - TREND_RECENT_DAYS, 0) : max(end, 0), column].sum()
+    base = stats.daily[max(end - TREND_BASE_DAYS, 0) : max(end, 0), column].sum()
+    per_day_recent = recent / TREND_RECENT_DAYS
+    per_day_base = base / TREND_BASE_DAYS
+    return float(np.log((per_day_recent + 0.05) / (per_day_base + 0.05)))
+
+
+def candidate_features(
+    stats: ContextStats,
+    context: RequestContext,
+    candidates: Sequence[ScoredSku],
+    session_scores: Mapping[str, float],
+    popularity_scores: Mapping[str, float],
+    in_stock: Mapping[str, bool] | None = None,
+) -> FloatArray:
+    """One row of :data:`ALL_FEATURES` per candidate, in candidate order.
+
+    Scores are divided by the best of the request so they read alike whatever the scale
+    of the model that produced them; ``generator_rank`` is the candidate's position.
+    """
+    best_session = max((session_scores.get(c.sku, 0.0) for c in candidates), default=0.0)
+    best_popular = max((popularity_scores.get(c.sku, 0.0) for c in candidates), default=0.0)
+    bucket = context.buckets()
+    out = np.zeros((len(candidates), len(ALL_FEATURES)))
+    for row, candidate in enumerate(candidates):
+        sku = candidate.sku
+        session = session_scores.get(sku, 0.0)
+        popular = popularity_scores.get(sku, 0.0)
+        category = stats.sku_category.get(sku)
+        lifts = [
+            0.0 if category is None else float(stats.lifts[dim][category, bucket[dim]])
+            for dim in DIMENSIONS
+        ]
+        out[row] = [
+            session / best_session if best_session > 0 else 0.0,
+            popular / best_popular if best_popular > 0 else 0.0,
+            float(row),
+            float(sku in session_scores),
+            stats.price_ratio.get(sku, 0.0),
+            float(True if in_stock is None else in_stock.get(sku, True)),
+            trend(stats, sku, context.day),
+            *lifts,
+        ]
+    return out
