@@ -38,6 +38,12 @@ fi
 
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   log "installing Debian's chromium for the browser tests"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2 \
-    || log "chromium install failed: browser tests will be skipped"
+  # The package manager's chatter goes to a log; only a failure is worth the test output.
+  apt_log=$(mktemp)
+  if ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+    >"$apt_log" 2>&1; then
+    tail -n 20 "$apt_log" >&2
+    log "chromium install failed: browser tests will be skipped"
+  fi
+  rm -f "$apt_log"
 fi

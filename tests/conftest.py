@@ -25,7 +25,9 @@ from shopkeeper.data.pii import PiiCipher
 from shopkeeper.data.session_store import InProcessSessionStore
 from shopkeeper.data.tables import Base
 from shopkeeper.domain.access import KeyKind
+from shopkeeper.domain.proposals import Capability
 from shopkeeper.domain.shops import Shop, ShopCreate
+from shopkeeper.services import holdout
 from shopkeeper.services.access import api_keys
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import DEFAULT_SHOP_SLUG, create_shop, get_shop_by_slug
@@ -171,3 +173,20 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 def auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
+
+
+def serve_every_session(runtime: Runtime, shop_id: int) -> None:
+    """Hold no session out of personal recommendations.
+
+    A shop's holdout salt is random, so with the default 10% share any fixed session id of
+    a test could land in the holdout (served popularity only) for one run in ten.
+    """
+    with transaction(runtime.sessions) as session:
+        holdout.set_holdout_share(
+            session,
+            runtime.clock,
+            shop_id=shop_id,
+            capability=Capability.RECOMMEND,
+            share=0.0,
+            actor="test",
+        )

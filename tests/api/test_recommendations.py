@@ -9,12 +9,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from shopkeeper.services.default_models import SESSION_CAPABILITY
+from shopkeeper.data.database import transaction
+from shopkeeper.domain.proposals import Capability
+from shopkeeper.domain.shops import Shop
+from shopkeeper.services import holdout
+from shopkeeper.services.holdout import Group
 from shopkeeper.services.models import current_run
-from shopkeeper.services.recommend import MAX_PER_CATEGORY
+from shopkeeper.services.recommend_rules_apply import DEFAULT_MAX_PER_CATEGORY as MAX_PER_CATEGORY
+from shopkeeper.services.recommend_slots import SESSION_CAPABILITY
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.testing.clock import FakeClock
-from tests.conftest import Keys, auth
+from tests.conftest import Keys, auth, serve_every_session
 
 pytestmark = pytest.mark.postgres
 
@@ -103,7 +108,10 @@ def recommend(client: TestClient, key: str, **params: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def fitted(client: TestClient, keys: Keys, clock: FakeClock) -> dict[str, Any]:
+def fitted(
+    client: TestClient, keys: Keys, clock: FakeClock, runtime: Runtime, shop: Shop
+) -> dict[str, Any]:
+    serve_every_session(runtime, shop.id)
     seed(client, keys.secret)
     return fit(client, keys.secret, clock)
 
@@ -204,3 +212,85 @@ def test_a_shop_without_models_gets_an_empty_list_and_how_to_fix_it(
     body = recommend(client, keys.publishable, session_id="s-1")
     assert body["items"] == []
     assert "fit-recommenders" in body["note"]
+
+
+def event(session_id: str, kind: str, sku: str, minute: int) -> dict[str, Any]:
+    at = datetime(2026, 11, 25, 11, minute, tzinfo=UTC)
+    return {**view(session_id, sku, at), "type": kind}
+
+
+def test_the_reason_names_what_the_visitor_did_with_the_product(
+    fitted: dict[str, Any], client: TestClient, keys: Keys
+) -> None:
+    events = [event("s-cart", "view", "RUG-C", 0), event("s-cart", "add_to_cart", "RUG-C", 1)]
+    client.post("/v1/events", json={"events": events}, headers=auth(keys.publishable))
+    first = recommend(client, keys.publishable, session_id="s-cart", placement="home")["items"][0]
+    assert (first["sku"], first["reason"]) == ("PAD-D", "Because you put Wool rug in your cart")
+
+
+def test_the_shop_rules_apply_to_live_recommendations(
+    fitted: dict[str, Any], client: TestClient, keys: Keys
+) -> None:
+    client.post(
+        "/v1/events",
+        json={"events": [event("s-rules", "view", "LAMP-A", 0)]},
+        headers=auth(keys.publishable),
+    )
+    rules = [
+        {"action": "pin", "target_kind": "sku", "target_value": "PAD-D"},
+        {"action": "exclude", "target_kind": "category", "target_value": "mugs"},
+    ]
+    for rule in rules:
+        added = client.post("/v1/recommendation-rules", json=rule, headers=auth(keys.secret))
+        assert added.status_code == 201, added.text
+    items = recommend(client, keys.publishable, session_id="s-rules", k=5)["items"]
+    assert (items[0]["sku"], items[0]["reason"], items[0]["rule"]) == (
+        "PAD-D",
+        "Pinned by the shop",
+        "Pinned by the shop",
+    )
+    assert items[1]["sku"] == "SHADE-B"  # the model's own first pick comes next
+    assert not any(i["sku"].startswith("MUG") for i in items)
+
+
+def test_a_held_out_session_is_served_popularity_only(
+    fitted: dict[str, Any], client: TestClient, keys: Keys, runtime: Runtime, shop: Shop
+) -> None:
+    with transaction(runtime.sessions) as session:
+        holdout.set_holdout_share(
+            session,
+            runtime.clock,
+            shop_id=shop.id,
+            capability=Capability.RECOMMEND,
+            share=0.5,
+            actor="test",
+        )
+    held = next(
+        f"s-held-{n}"
+        for n in range(1000)
+        if holdout.group_for(f"s-held-{n}", Capability.RECOMMEND, shop.holdout_salt, 0.5)
+        is Group.HOLDOUT
+    )
+    client.post(
+        "/v1/events",
+        json={"events": [event(held, "view", "LAMP-A", 0)]},
+        headers=auth(keys.publishable),
+    )
+    body = recommend(client, keys.publishable, session_id=held, placement="home")
+    assert body["items"]
+    assert {i["source"] for i in body["items"]} == {"popularity"}
+    assert "LAMP-A" not in {i["sku"] for i in body["items"]}
+
+
+def test_an_unknown_product_is_404_and_an_unknown_customer_a_stranger(
+    fitted: dict[str, Any], client: TestClient, keys: Keys
+) -> None:
+    missing = client.get(
+        "/v1/recommendations",
+        params={"sku": "NOPE", "placement": "product"},
+        headers=auth(keys.publishable),
+    )
+    assert missing.status_code == 404
+    assert "NOPE" in missing.text
+    stranger = recommend(client, keys.publishable, customer_id="who-is-this", k=3)
+    assert {i["source"] for i in stranger["items"]} == {"popularity"}

@@ -17,8 +17,10 @@ from shopkeeper.api.routers import (
     imports,
     jobs,
     orders,
+    product_recommendations,
     products,
     proposals,
+    recommendation_rules,
     recommendations,
     signals,
     stock,
@@ -45,6 +47,8 @@ API_ROUTERS = (
     jobs.router,
     signals.router,
     recommendations.router,
+    recommendation_rules.router,
+    product_recommendations.router,
 )
 
 

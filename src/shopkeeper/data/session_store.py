@@ -10,7 +10,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Protocol
 
 SESSION_TTL_S = 6 * 3600
@@ -27,6 +27,17 @@ class Interaction:
     dwell_ms: int | None = None
     query: str | None = None
     quantity: int | None = None
+    scroll_pct: float | None = None
+
+
+# Stored records are read back by field name: a record written before a field existed
+# takes its default, one with a field this version does not know drops it.
+_FIELDS = frozenset(f.name for f in fields(Interaction))
+
+
+def _decode(raw: bytes | str) -> Interaction:
+    stored = json.loads(raw)
+    return Interaction(**{k: v for k, v in stored.items() if k in _FIELDS})
 
 
 class SessionStore(Protocol):
@@ -101,7 +112,7 @@ class RedisSessionStore:
         self, shop_id: int, session_id: str, limit: int = MAX_INTERACTIONS
     ) -> list[Interaction]:
         raw: Iterable[bytes] = self._client.lrange(self._key(shop_id, session_id), -limit, -1)
-        return [Interaction(**json.loads(item)) for item in raw]
+        return [_decode(item) for item in raw]
 
 
 def make_session_store(redis_url: str | None) -> SessionStore:

@@ -22,6 +22,10 @@ class RecommendationSource(StrEnum):
 
     SESSION = "session"
     POPULARITY = "popularity"
+    CUSTOMER = "customer"  # the customer's own purchase history (collaborative filtering)
+    SIMILAR = "similar"  # products alike in text, category, brand and attributes
+    TOGETHER = "together"  # products bought in the same orders
+    RULE = "rule"  # pinned by the shop, proposed by no model
 
 
 class RecommendedItem(BaseModel):
@@ -43,6 +47,8 @@ class RecommendedItem(BaseModel):
     score: float
     reason: str
     source: RecommendationSource
+    # The owner's rule that moved the item (pinned, boosted, buried), for the dashboard.
+    rule: str | None = None
 
 
 class RecommendationResult(BaseModel):

@@ -42,13 +42,23 @@ def notify_owner(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
 @job(
     "fit-recommenders",
     schedule="every 6h",
-    description="Refit the popularity and session recommenders on the latest orders and events.",
+    description=(
+        "Refit the recommenders (popularity, session, customer, look-alike, bought-together"
+        " and the context re-ranker) on the latest orders and events."
+    ),
 )
 def fit_recommenders(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
     # Each API worker's ModelCache notices the new current runs and swaps them in.
     runs = default_models.fit_recommenders(runtime, shop.id)
+    fitted = {
+        "session_run": runs.session,
+        "customer_run": runs.customer,
+        "content_run": runs.content,
+        "together_run": runs.together,
+        "context_run": runs.context,
+    }
     return {
         "popularity_run": runs.popularity.id,
-        "session_run": runs.session.id if runs.session is not None else None,
+        **{name: run.id if run is not None else None for name, run in fitted.items()},
         "sessions": runs.session.metrics.get("sessions", 0) if runs.session is not None else 0,
     }

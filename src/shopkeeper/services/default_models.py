@@ -17,18 +17,39 @@ from shopkeeper.ai.recommend import (
     SessionLog,
     STANRecommender,
 )
-from shopkeeper.data.tables import EventRow, OrderLineRow, OrderRow, ProductRow
+from shopkeeper.ai.recommend.baskets import BoughtTogetherRecommender, OrderBaskets
+from shopkeeper.ai.recommend.collaborative import ImplicitALSRecommender
+from shopkeeper.ai.recommend.content import CatalogItem, ContentSimilarityRecommender
+from shopkeeper.ai.recommend.histories import PurchaseHistories
+from shopkeeper.data.tables import CustomerRow, EventRow, OrderLineRow, OrderRow, ProductRow
 from shopkeeper.services import models
+from shopkeeper.services.recommend_context import fit_context_ranker
+from shopkeeper.services.recommend_slots import (
+    CONTENT_CAPABILITY,
+    CUSTOMER_CAPABILITY,
+    SESSION_CAPABILITY,
+    TOGETHER_CAPABILITY,
+)
 from shopkeeper.services.runtime import Runtime
 
 TRAINING_WINDOW_DAYS = 90
 # A view says much less about demand than a unit sold; 0.1 lets a product seen by many but
 # bought by few still rise, without drowning real sales.
 VIEW_WEIGHT = 0.1
-# The popularity model holds the plain "recommend" slot; the session model sits beside it.
-SESSION_CAPABILITY = "recommend.session"
 # What a visitor does with one product; searches and purchases name no next item to view.
 SESSION_EVENT_TYPES = ("view", "click", "add_to_cart")
+# Customers come back over months and complements sell together all year: a longer window.
+HISTORY_WINDOW_DAYS = 365
+# One order line for the customer and basket models: (order id, customer external id, sku).
+OrderLine = tuple[int, str | None, str]
+# The product fields content similarity reads, in CatalogItem.build's order.
+PRODUCT_TEXT = (
+    ProductRow.sku,
+    ProductRow.title,
+    ProductRow.category,
+    ProductRow.brand,
+    ProductRow.attributes,
+)
 
 
 def popularity_training_log(
@@ -126,10 +147,14 @@ def session_training_log(
 
 @dataclass(frozen=True, slots=True)
 class DefaultModelRuns:
-    """The runs one default fit made: popularity always, the session model when it could."""
+    """The runs one default fit made: popularity always, the others when the data allowed."""
 
     popularity: models.ModelRun
     session: models.ModelRun | None
+    customer: models.ModelRun | None = None
+    content: models.ModelRun | None = None
+    together: models.ModelRun | None = None
+    context: models.ModelRun | None = None
 
 
 def fit_session_model(runtime: Runtime, shop_id: int) -> models.ModelRun | None:
@@ -150,10 +175,15 @@ def fit_session_model(runtime: Runtime, shop_id: int) -> models.ModelRun | None:
 
 
 def fit_recommenders(runtime: Runtime, shop_id: int) -> DefaultModelRuns:
-    """Fit and store both recommenders a shop serves (the job and the demo call this)."""
+    """Fit and store every recommender a shop serves (the job and the demo call this)."""
     return DefaultModelRuns(
         popularity=fit_popularity_model(runtime, shop_id),
         session=fit_session_model(runtime, shop_id),
+        customer=fit_customer_model(runtime, shop_id),
+        content=fit_content_model(runtime, shop_id),
+        together=fit_together_model(runtime, shop_id),
+        # Last: it learns from the same history what the others would have proposed.
+        context=fit_context_ranker(runtime, shop_id),
     )
 
 
@@ -173,4 +203,92 @@ def fit_popularity_model(runtime: Runtime, shop_id: int) -> models.ModelRun:
         data_start=start,
         data_end=end,
         metrics={"interactions": len(log), "skus": int(log.frame["sku"].nunique())},
+    )
+
+
+def order_lines(
+    runtime: Runtime, shop_id: int, *, window_days: int = HISTORY_WINDOW_DAYS
+) -> tuple[list[OrderLine], datetime | None, datetime | None]:
+    """(order id, customer external id or None, sku) of the last ``window_days``, in time order.
+
+    Like the popularity window, it ends at the latest order rather than at the clock.
+    """
+    with runtime.sessions() as session:
+        end = session.scalar(
+            select(func.max(OrderRow.placed_at)).where(OrderRow.shop_id == shop_id)
+        )
+        if end is None:
+            return [], None, None
+        start = end - timedelta(days=window_days)
+        rows = session.execute(
+            select(OrderRow.id, CustomerRow.external_id, OrderLineRow.sku)
+            .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
+            .outerjoin(CustomerRow, CustomerRow.id == OrderRow.customer_id)
+            .where(OrderRow.shop_id == shop_id, OrderRow.placed_at >= start)
+            .order_by(OrderRow.placed_at, OrderRow.id, OrderLineRow.line_no)
+        ).all()
+    return [(int(o), c, str(s)) for o, c, s in rows], start, end
+
+
+def catalog_items(runtime: Runtime, shop_id: int) -> tuple[CatalogItem, ...]:
+    """Every product's title, category, brand and attributes, by sku."""
+    with runtime.sessions() as session:
+        rows = session.execute(
+            select(*PRODUCT_TEXT).where(ProductRow.shop_id == shop_id).order_by(ProductRow.sku)
+        ).all()
+    return tuple(CatalogItem.build(*row) for row in rows)
+
+
+def fit_customer_model(runtime: Runtime, shop_id: int) -> models.ModelRun | None:
+    """Fit ALS on known customers' purchases; ``None`` until two customers bought something."""
+    lines, start, end = order_lines(runtime, shop_id)
+    histories = PurchaseHistories.from_purchases((c, sku) for _, c, sku in lines if c is not None)
+    if len(histories) < 2:
+        return None
+    return models.fit_and_store(
+        runtime,
+        shop_id=shop_id,
+        # Most shops have few customers per product: a strong penalty keeps the factors from
+        # memorising each customer (a weak one ranks the same but with scores near zero).
+        model=ImplicitALSRecommender(
+            factors=32, regularization=1.0, alpha=10.0, lambda_position=None, seed=0
+        ),
+        data=histories,
+        data_start=start,
+        data_end=end,
+        metrics={"customers": len(histories), "lines": sum(len(h) for h in histories.skus)},
+        capability=CUSTOMER_CAPABILITY,
+    )
+
+
+def fit_content_model(runtime: Runtime, shop_id: int) -> models.ModelRun | None:
+    """Fit content similarity on the whole catalogue; ``None`` for a shop with no products."""
+    items = catalog_items(runtime, shop_id)
+    if not items:
+        return None
+    return models.fit_and_store(
+        runtime,
+        shop_id=shop_id,
+        model=ContentSimilarityRecommender(),
+        data=items,
+        metrics={"products": len(items)},
+        capability=CONTENT_CAPABILITY,
+    )
+
+
+def fit_together_model(runtime: Runtime, shop_id: int) -> models.ModelRun | None:
+    """Fit bought-together pairs; ``None`` until some order holds two different products."""
+    lines, start, end = order_lines(runtime, shop_id)
+    baskets = OrderBaskets.from_lines((order, sku) for order, _, sku in lines)
+    if not any(len(set(basket)) >= 2 for basket in baskets.baskets):
+        return None
+    return models.fit_and_store(
+        runtime,
+        shop_id=shop_id,
+        model=BoughtTogetherRecommender(min_support=2, score="lift"),
+        data=baskets,
+        data_start=start,
+        data_end=end,
+        metrics={"orders": len(baskets)},
+        capability=TOGETHER_CAPABILITY,
     )

@@ -1,198 +1,145 @@
-"""Live recommendations: the session model for what a visitor just did, popularity for the rest.
+"""Live recommendations: what this visitor should see now, on one storefront placement.
 
-One request reads the visitor's live session, asks the session model (STAN) what usually
-comes next, fills the remaining places from the popularity model (a visitor we know nothing
-of gets only these), then applies the shop's rules: nothing archived or sold out, no more
-than :data:`MAX_PER_CATEGORY` items of one category, nothing the visitor is looking at.
+One request runs a short pipeline:
+
+1. read the visitor's live session (views, dwell, cart, searches: :mod:`.live_session`);
+2. pick the serving group: a configurable share of sessions is held out and served
+   popularity only, so the dashboard can show what the models add;
+3. gather candidates, each with its reason: bought together with the product on screen
+   or the cart, the session model (STAN) on what the visitor just did, the collaborative
+   model on a known customer's purchases, look-alikes of the product on screen, and
+   popularity to fill up (a visitor we know nothing of gets only these);
+4. re-rank them with the context model (time of day, season, weather, trends) when one
+   is fitted, which may replace a reason with its own ("popular on rainy evenings");
+5. apply the shop's rules (stock, archive, pins, boosts, diversity, margin, durables
+   already bought) and show prices in the shop's currency.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Decimal
+from datetime import datetime
 
-from sqlalchemy import func, select
-
-from shopkeeper.ai.recommend import PopularityRecommender, RecommendQuery, SessionQuery
+from shopkeeper.ai.recommend import PopularityRecommender
 from shopkeeper.ai.recommend.ranking import MAX_K, ScoredSku
-from shopkeeper.ai.recommend.session_knn import SessionKNNRecommender
-from shopkeeper.core.errors import InvalidInputError, NotFoundError
-from shopkeeper.core.money import rounded
-from shopkeeper.data.tables import ProductRow, ShopRow, StockLevelRow
-from shopkeeper.domain.recommendations import (
-    Placement,
-    RecommendationResult,
-    RecommendationSource,
-    RecommendedItem,
+from shopkeeper.ai.recommend.session_signals import LiveSession
+from shopkeeper.domain.recommendations import Placement, RecommendationResult
+from shopkeeper.services.holdout import Group
+from shopkeeper.services.live_session import read_live_session
+from shopkeeper.services.models import ModelCache
+from shopkeeper.services.product_recommendations import catalog_item, customer_candidates
+from shopkeeper.services.recommend_context import rerank, session_region
+from shopkeeper.services.recommend_groups import serving_group
+from shopkeeper.services.recommend_result import answer, merge, reasoned
+from shopkeeper.services.recommend_rules_apply import Candidate
+from shopkeeper.services.recommend_rules_context import load_rule_context
+from shopkeeper.services.recommend_slots import (
+    CONTENT_CAPABILITY,
+    CONTEXT_CAPABILITY,
+    SESSION_CAPABILITY,
+    TOGETHER_CAPABILITY,
 )
-from shopkeeper.services.default_models import SESSION_CAPABILITY
-from shopkeeper.services.models import LoadedModel, ModelCache
+from shopkeeper.services.recommend_sources import (
+    NOT_FITTED,
+    OVERFETCH,
+    Proposal,
+    optional_model,
+    popular_proposals,
+    session_proposals,
+    similar_proposals,
+    together_proposals,
+)
 from shopkeeper.services.runtime import Runtime
 
-MAX_PER_CATEGORY = 3
 # The last few products tell where a visit is heading; older ones mostly add noise.
 SESSION_ITEMS = 20
-# Rules drop candidates (sold out, archived, a full category), so ask the models for more.
-OVERFETCH = 4
-NOT_FITTED = (
-    "no recommendation model has been fitted for this shop yet: run `shopkeeper demo` "
-    "or the `fit-recommenders` job"
-)
 
 
-@dataclass(frozen=True, slots=True)
-class _Product:
-    title: str
-    price: Decimal
-    category: str
-    sellable: bool
+class _Gathered:
+    """The proposals of one request, source by source, and the model runs behind them."""
+
+    def __init__(self) -> None:
+        self.lists: list[list[Proposal]] = []
+        self.runs: list[int] = []
+        self.fitted = False  # any model at all, even one with nothing to propose
+
+    def add(self, proposals: list[Proposal], run_id: int | None) -> None:
+        self.fitted = self.fitted or run_id is not None
+        if proposals and run_id is not None:
+            self.lists.append(proposals)
+            self.runs.append(run_id)
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    scored: ScoredSku
-    source: RecommendationSource
-
-
-def _optional(models: ModelCache, shop_id: int, capability: str) -> LoadedModel | None:
-    try:
-        return models.get(shop_id, capability)
-    except NotFoundError:
-        return None
-
-
-def _session_knn(loaded: LoadedModel) -> SessionKNNRecommender:
-    # as_type wants a concrete class; any session-neighbourhood model can fill the slot.
-    if not isinstance(loaded.model, SessionKNNRecommender):
-        raise InvalidInputError(
-            f"current {SESSION_CAPABILITY} model is {loaded.run.model_name}, "
-            "not a session recommender"
+def _personal(
+    runtime: Runtime,
+    models: ModelCache,
+    gathered: _Gathered,
+    live: LiveSession,
+    *,
+    shop_id: int,
+    customer_id: str | None,
+    sku: str | None,
+    placement: Placement,
+    fetch: int,
+    exclude: frozenset[str],
+    at: datetime,
+) -> dict[str, float]:
+    """Add the personal sources' proposals; return the session model's scores."""
+    together = optional_model(models, shop_id, TOGETHER_CAPABILITY)
+    if together is not None:
+        basket = live.cart if placement is Placement.CART else ((sku,) if sku else ())
+        found = together_proposals(
+            together, basket, fetch, exclude, on_screen=placement is Placement.PRODUCT
         )
-    return loaded.model
-
-
-def _live_context(
-    runtime: Runtime, shop_id: int, session_id: str | None
-) -> tuple[list[str], set[str]]:
-    """The session's recent skus (oldest first, each once) and what is in its cart now."""
-    if not session_id:
-        return [], set()
-    viewed: list[str] = []
-    cart: set[str] = set()
-    for step in runtime.session_store.recent(shop_id, session_id):
-        if step.sku is None:
-            continue
-        if step.type == "add_to_cart":
-            cart.add(step.sku)
-        elif step.type == "remove_from_cart":
-            cart.discard(step.sku)
-        if step.type in ("view", "click", "add_to_cart"):
-            if step.sku in viewed:
-                viewed.remove(step.sku)
-            viewed.append(step.sku)
-    return viewed[-SESSION_ITEMS:], cart
-
-
-def _products(runtime: Runtime, shop_id: int, skus: Iterable[str]) -> dict[str, _Product]:
-    """Title, price, category and whether each sku may be offered, in one query.
-
-    A product with stock rows that add up to nothing is sold out; one without any stock
-    row is sold without tracking (a download, a made-to-order item) and stays.
-    """
-    wanted = sorted(set(skus))
-    if not wanted:
-        return {}
-    query = (
-        select(
-            ProductRow.sku,
-            ProductRow.title,
-            ProductRow.price,
-            ProductRow.category,
-            ProductRow.status,
-            func.count(StockLevelRow.id),
-            func.coalesce(func.sum(StockLevelRow.on_hand), 0),
+        gathered.add(found, together.run.id)
+    session = optional_model(models, shop_id, SESSION_CAPABILITY)
+    session_scores: dict[str, float] = {}
+    if session is not None and (live.items or sku):
+        query = live.query(
+            k=fetch, exclude=exclude, at=at.timestamp(), max_items=SESSION_ITEMS, current=sku
         )
-        .outerjoin(StockLevelRow, StockLevelRow.product_id == ProductRow.id)
-        .where(ProductRow.shop_id == shop_id, ProductRow.sku.in_(wanted))
-        .group_by(
-            ProductRow.id,
-            ProductRow.sku,
-            ProductRow.title,
-            ProductRow.price,
-            ProductRow.category,
-            ProductRow.status,
+        found = session_proposals(session, query)
+        session_scores = {p.scored.sku: p.scored.score for p in found}
+        gathered.add(found, session.run.id)
+    if customer_id:
+        found, run_id = customer_candidates(
+            runtime, models, shop_id=shop_id, customer_id=customer_id, k=fetch, exclude=exclude
         )
+        gathered.add(found, run_id)
+    content = optional_model(models, shop_id, CONTENT_CAPABILITY)
+    if content is not None and sku and placement is Placement.PRODUCT:
+        item = catalog_item(runtime, shop_id, sku)
+        gathered.add(similar_proposals(content, item, fetch, exclude), content.run.id)
+    return session_scores
+
+
+def _reranked(
+    runtime: Runtime,
+    models: ModelCache,
+    candidates: list[Candidate],
+    *,
+    shop_id: int,
+    session_id: str | None,
+    session_items: list[str],
+    session_scores: dict[str, float],
+    at: datetime,
+) -> list[Candidate]:
+    """``candidates`` in the context model's order; unchanged while none is fitted."""
+    if optional_model(models, shop_id, CONTEXT_CAPABILITY) is None:
+        return candidates
+    ranked = rerank(
+        runtime,
+        models,
+        shop_id=shop_id,
+        candidates=[ScoredSku(c.sku, c.score) for c in candidates],
+        session_items=session_items,
+        region=session_region(runtime, shop_id, session_id),
+        at=at,
+        reasons=[c.reason for c in candidates],
+        session_scores=session_scores,
     )
-    with runtime.sessions() as session:
-        rows = session.execute(query).all()
-        currency = session.scalar(select(ShopRow.currency).where(ShopRow.id == shop_id)) or "EUR"
-    return {
-        sku: _Product(
-            title=title,
-            # Stored with 4 decimals; the storefront shows the currency's own precision.
-            price=rounded(price, currency),
-            category=category,
-            sellable=status == "active" and (levels == 0 or int(on_hand) > 0),
-        )
-        for sku, title, price, category, status, levels, on_hand in rows
-    }
-
-
-def _select(
-    candidates: list[_Candidate], products: dict[str, _Product], k: int
-) -> list[_Candidate]:
-    """The first ``k`` candidates the shop may offer, at most a few per category."""
-    chosen: list[_Candidate] = []
-    seen: set[str] = set()
-    per_category: dict[str, int] = {}
-    for candidate in candidates:
-        sku = candidate.scored.sku
-        product = products.get(sku)
-        if sku in seen or product is None or not product.sellable:
-            continue
-        # Uncategorised products are not one category: capping them would empty a shop
-        # that never filled the field in.
-        if product.category:
-            if per_category.get(product.category, 0) >= MAX_PER_CATEGORY:
-                continue
-            per_category[product.category] = per_category.get(product.category, 0) + 1
-        seen.add(sku)
-        chosen.append(candidate)
-        if len(chosen) == k:
-            break
-    return chosen
-
-
-def _session_reason(
-    model: SessionKNNRecommender,
-    query: SessionQuery,
-    item: ScoredSku,
-    products: dict[str, _Product],
-) -> str:
-    """The viewed product the model credits most for ``item``, by its title."""
-    explanation = model.explain(query, (item,))
-    for factor in explanation.factors:
-        if factor.name.startswith("viewed:"):
-            viewed = factor.name.removeprefix("viewed:")
-            known = products.get(viewed)
-            return f"Because you viewed {known.title if known else viewed}"
-    return explanation.summary
-
-
-def _popularity_reason(model: PopularityRecommender, query: RecommendQuery, item: ScoredSku) -> str:
-    """Which kind of recent activity (sales or views) weighs most for ``item``."""
-    explanation = model.explain(query, (item,))
-    kinds = [f for f in explanation.factors if f.name.startswith("recent_")]
-    if not kinds:
-        return explanation.summary
-    top = max(kinds, key=lambda f: f.weight).name
-    return (
-        "Popular lately: among the best sellers"
-        if top == "recent_sales"
-        else ("Popular lately: much viewed")
-    )
+    source = {c.sku: c.source for c in candidates}
+    return [Candidate(s.sku, s.score, source[s.sku], reason) for s, reason in ranked]
 
 
 def recommend_for(
@@ -208,68 +155,67 @@ def recommend_for(
 ) -> RecommendationResult:
     """Up to ``k`` products for one storefront placement, each with its reason.
 
-    ``customer_id`` is accepted for the storefront's sake but not used yet: no model reads
-    a customer's history today. Products the visitor viewed in this session are left out
-    (a "recently viewed" strip shows those), as is the product on screen and, for the cart
-    placement, what the cart holds. With no model fitted for the shop the list is empty and
+    Products the visitor viewed in this session are left out (a "recently viewed" strip
+    shows those), as is the product on screen and, for the cart placement, what the cart
+    holds. An unknown ``sku`` is a NotFoundError; an unknown session or customer is just
+    a visitor we know nothing of. With no model fitted for the shop the list is empty and
     ``note`` says how to fit one.
     """
-    viewed, cart = _live_context(runtime, shop_id, session_id)
-    if sku:
-        viewed = [s for s in viewed if s != sku] + [sku]
-    exclude = set(viewed)
-    if placement is Placement.CART:
-        exclude |= cart
+    if sku is not None:
+        catalog_item(runtime, shop_id, sku)  # an unknown product is the caller's mistake
+    live = read_live_session(runtime, shop_id, session_id)
+    viewed = [s for s in live.items if s != sku][-SESSION_ITEMS:] + ([sku] if sku else [])
+    exclude = set(viewed) | (set(live.cart) if placement is Placement.CART else set())
     fetch = min(MAX_K, k * OVERFETCH + len(exclude))
+    at = runtime.clock.now()
     request_id = str(uuid.uuid4())
-    session_model = _optional(models, shop_id, SESSION_CAPABILITY)
-    popular = _optional(models, shop_id, PopularityRecommender.capability)
-    if session_model is None and popular is None:
+    treated = serving_group(runtime, shop_id, session_id) is Group.TREATMENT
+
+    gathered = _Gathered()
+    session_scores: dict[str, float] = {}
+    if treated:
+        session_scores = _personal(
+            runtime,
+            models,
+            gathered,
+            live,
+            shop_id=shop_id,
+            customer_id=customer_id,
+            sku=sku,
+            placement=placement,
+            fetch=fetch,
+            exclude=frozenset(exclude),
+            at=at,
+        )
+    popular = optional_model(models, shop_id, PopularityRecommender.capability)
+    if popular is not None:
+        gathered.add(popular_proposals(popular, fetch, frozenset(exclude)), popular.run.id)
+    proposals = merge(*gathered.lists)
+    if not gathered.fitted:
         return RecommendationResult(
             rec_request_id=request_id, placement=placement, items=[], note=NOT_FITTED
         )
 
-    candidates: list[_Candidate] = []
-    runs: list[int] = []
-    session_query = SessionQuery(
-        items=tuple(viewed), k=fetch, exclude=frozenset(exclude), at=runtime.clock.now().timestamp()
-    )
-    knn: SessionKNNRecommender | None = None
-    if session_model is not None and viewed:
-        knn = _session_knn(session_model)
-        ranked = knn.predict(session_query)
-        if ranked:
-            runs.append(session_model.run.id)
-        candidates += [_Candidate(s, RecommendationSource.SESSION) for s in ranked]
-    popular_query = RecommendQuery(k=fetch, exclude=frozenset(exclude))
-    ranker: PopularityRecommender | None = None
-    if popular is not None:
-        ranker = popular.as_type(PopularityRecommender)
-        candidates += [
-            _Candidate(s, RecommendationSource.POPULARITY) for s in ranker.predict(popular_query)
-        ]
-        runs.append(popular.run.id)
-
-    products = _products(runtime, shop_id, [c.scored.sku for c in candidates] + viewed)
-    items = []
-    for candidate in _select(candidates, products, k):
-        product = products[candidate.scored.sku]
-        if knn is not None and candidate.source is RecommendationSource.SESSION:
-            reason = _session_reason(knn, session_query, candidate.scored, products)
-        else:
-            assert ranker is not None  # only the two models put candidates on the list
-            reason = _popularity_reason(ranker, popular_query, candidate.scored)
-        items.append(
-            RecommendedItem(
-                sku=candidate.scored.sku,
-                title=product.title,
-                price=product.price,
-                score=round(candidate.scored.score, 6),
-                reason=reason,
-                source=candidate.source,
-            )
+    skus = [p.scored.sku for p in proposals]
+    context = load_rule_context(runtime, shop_id, customer_id, skus + viewed)
+    candidates = reasoned(proposals, context.products, live)
+    if treated:
+        candidates = _reranked(
+            runtime,
+            models,
+            candidates,
+            shop_id=shop_id,
+            session_id=session_id,
+            session_items=viewed,
+            session_scores=session_scores,
+            at=at,
         )
-    note = None if items else "nothing the shop can offer matches this request right now"
-    return RecommendationResult(
-        rec_request_id=request_id, placement=placement, items=items, model_runs=runs, note=note
+    return answer(
+        candidates,
+        context,
+        k=k,
+        placement=placement,
+        request_id=request_id,
+        runs=gathered.runs,
+        exclude=frozenset(exclude),
     )

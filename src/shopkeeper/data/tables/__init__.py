@@ -12,6 +12,10 @@ from shopkeeper.data.tables.catalog import (
     SupplierRow,
 )
 from shopkeeper.data.tables.operations import JobRunRow, ModelRunRow, ProposalRow
+from shopkeeper.data.tables.recommendation_rules import (
+    RecommendationPolicyRow,
+    RecommendationRuleRow,
+)
 from shopkeeper.data.tables.sales import CustomerRow, OrderLineRow, OrderRow
 from shopkeeper.data.tables.shops import (
     ApiKeyRow,
@@ -37,6 +41,8 @@ __all__ = [
     "ProposalRow",
     "PurchaseOrderLineRow",
     "PurchaseOrderRow",
+    "RecommendationPolicyRow",
+    "RecommendationRuleRow",
     "ShopRow",
     "SignalRow",
     "StockLevelRow",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 17:38:31.795871
+Create Date: 2026-11-25 21:46:43.975442
 """
 
 from __future__ import annotations
@@ -172,6 +172,37 @@ def upgrade() -> None:
     with op.batch_alter_table('model_runs', schema=None) as batch_op:
         batch_op.create_index('ix_model_runs_shop_capability', ['shop_id', 'capability', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_model_runs_shop_id'), ['shop_id'], unique=False)
+
+    op.create_table('recommendation_policies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('max_per_category', sa.Integer(), nullable=False),
+    sa.Column('margin_weight', sa.Float(), nullable=False),
+    sa.Column('exclude_bought_durables', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_recommendation_policies_shop_id_shops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendation_policies')),
+    sa.UniqueConstraint('shop_id', name=op.f('uq_recommendation_policies_shop_id'))
+    )
+    with op.batch_alter_table('recommendation_policies', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recommendation_policies_shop_id'), ['shop_id'], unique=False)
+
+    op.create_table('recommendation_rules',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('action', sa.String(length=16), nullable=False),
+    sa.Column('target_kind', sa.String(length=16), nullable=False),
+    sa.Column('target_value', sa.String(length=200), nullable=False),
+    sa.Column('factor', sa.Float(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=200), nullable=False),
+    sa.Column('created_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_recommendation_rules_shop_id_shops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendation_rules')),
+    sa.UniqueConstraint('shop_id', 'target_kind', 'target_value', name=op.f('uq_recommendation_rules_shop_id_target_kind_target_value'))
+    )
+    with op.batch_alter_table('recommendation_rules', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recommendation_rules_shop_id'), ['shop_id'], unique=False)
 
     op.create_table('signals',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -479,6 +510,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_signals_shop_id'))
 
     op.drop_table('signals')
+    with op.batch_alter_table('recommendation_rules', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recommendation_rules_shop_id'))
+
+    op.drop_table('recommendation_rules')
+    with op.batch_alter_table('recommendation_policies', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recommendation_policies_shop_id'))
+
+    op.drop_table('recommendation_policies')
     with op.batch_alter_table('model_runs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_model_runs_shop_id'))
         batch_op.drop_index('ix_model_runs_shop_capability')
