@@ -23,6 +23,8 @@ from shopkeeper.web.views import (
     orders,
     overview,
     products,
+    recommendation_rules,
+    recommendations,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -47,10 +49,12 @@ def install(app: FastAPI) -> None:
         products,
         customers,
         orders,
+        recommendations,
         inbox,
         jobs,
         capabilities,
         capability_settings,
+        recommendation_rules,
     ):
         app.include_router(module.router)
     # The storefront installs first and may have mounted the same folder already.

@@ -96,6 +96,10 @@ def _render(
     request: Request, store: StoreFront, name: str, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     base = str(request.base_url).rstrip("/")
+    # The carousel links each recommended product to its page; the widget fills in {sku}.
+    product_href = request.url_for("demo_store_product", sku="-").path.removesuffix("-") + "{sku}"
+    if store.key:
+        product_href += "?" + store.key_query
     shop_option = "" if store.shop.slug == DEFAULT_SHOP_SLUG else f" --shop {store.shop.slug}"
     return templates.TemplateResponse(
         request,
@@ -108,6 +112,7 @@ def _render(
             "key_command": f"shopkeeper keys create --kind publishable --name storefront{shop_option}",
             "price": lambda amount: money(amount, store.shop.currency, store.shop.locale),
             "q": "",
+            "product_href": product_href,
             **context,
         },
         status_code=status_code,

@@ -89,21 +89,23 @@
     if (queue.length > MAX_QUEUE) queue.shift();
     if (queue.length >= BATCH) flush();
     else if (!timer) timer = setTimeout(safe(flush), FLUSH_MS);
+    if (event.type === "view" && event.sku) carousels.forEach((c) => c.viewed(event.sku));
     return event.event_id;
   }
 
-  function post(body) {
+  function post(body, wait) {
     var url = endpoint + "/v1/events?key=" + encodeURIComponent(key);
     // sendBeacon outlives the page; it posts text/plain, which the API reads as JSON.
-    if (nav.sendBeacon && nav.sendBeacon(url, body)) return Promise.resolve(true);
+    if (!wait && nav.sendBeacon && nav.sendBeacon(url, body)) return Promise.resolve(true);
     return fetch(url, { method: "POST", body: body, keepalive: true, headers: { "Content-Type": "text/plain" } })
       .then((r) => r.ok, () => false);
   }
-  function flush() {
+  // ``wait``: resolve once the server has stored the events (recommendations then see them).
+  function flush(wait) {
     clearTimeout(timer);
     timer = null;
     var sends = [];
-    while (started && queue.length) sends.push(post(JSON.stringify({ events: queue.splice(0, BATCH) })));
+    while (started && queue.length) sends.push(post(JSON.stringify({ events: queue.splice(0, BATCH) }), wait === true));
     return Promise.all(sends).then((oks) => oks.every(Boolean));
   }
 
@@ -191,6 +193,186 @@
   // A page restored from the back/forward cache is a new view of it.
   window.addEventListener("pageshow", safe((e) => { if (e.persisted && started) beginPage(); }));
 
+  // ---- Recommendations carousel: <div data-shopkeeper-recommendations data-placement="product"
+  // data-sku="..." data-k="8" data-href="/p/{sku}"></div>, or shopkeeper.recommendations(el, opts).
+  var carousels = [], PLACEMENTS = ["home", "product", "cart", "email"];
+  var CSS = ".sk-recs{margin:1.5rem 0}.sk-recs[hidden]{display:none}" +
+    ".sk-recs-head{display:flex;align-items:center;gap:.5rem}.sk-recs-title{flex:1;margin:0 0 .5rem;font-size:1.2rem}" +
+    ".sk-recs-nav{min-width:2.2rem;padding:.3rem .6rem;border-radius:8px;border:1px solid #c8ccd2;background:#fff;cursor:pointer}" +
+    ".sk-recs-nav:disabled{opacity:.35;cursor:default}" +
+    ".sk-recs-track{display:flex;gap:.8rem;overflow-x:auto;scroll-snap-type:x mandatory;scroll-behavior:smooth;list-style:none;margin:0;padding:.25rem}" +
+    ".sk-recs-item{flex:0 0 12.5rem;scroll-snap-align:start;border:1px solid #e4e7ec;border-radius:10px;background:#fff}" +
+    ".sk-recs-link{display:flex;flex-direction:column;gap:.25rem;padding:.8rem;color:inherit;text-decoration:none;height:100%;" +
+    "font:inherit;text-align:left;background:none;border:0;width:100%;cursor:pointer}" +
+    ".sk-recs-link:focus-visible{outline:2px solid #2f6f4f;outline-offset:2px}.sk-recs-name{font-weight:600}" +
+    ".sk-recs-reason{font-size:.82rem;color:#667085}";
+
+  function injectCss() {
+    if (doc.getElementById("sk-recs-css")) return;
+    var style = doc.createElement("style");
+    style.id = "sk-recs-css";
+    style.textContent = CSS;
+    doc.head.appendChild(style);
+  }
+  function node(tag, cls, text) {
+    var el = doc.createElement(tag);
+    if (cls) el.className = cls;
+    if (text != null) el.textContent = String(text); // never innerHTML: titles are shop data
+    return el;
+  }
+  function priceText(value, currency) {
+    var n = Number(value);
+    if (!isFinite(n)) return "";
+    try {
+      if (currency) return new Intl.NumberFormat(doc.documentElement.lang || undefined, { style: "currency", currency: currency }).format(n);
+    } catch (e) { /* unknown currency code: plain number below */ }
+    return n.toFixed(2);
+  }
+
+  function Carousel(el, opts) {
+    var data = el.dataset;
+    opts = opts || {};
+    var placement = opts.placement || data.placement || "home";
+    this.el = el;
+    this.placement = PLACEMENTS.indexOf(placement) >= 0 ? placement : "home";
+    this.sku = opts.sku || data.sku || (this.placement === "product" ? pageSku() : null);
+    this.k = Math.min(50, Math.max(1, parseInt(opts.k || data.k, 10) || 8));
+    this.title = opts.title || data.title || "Recommended for you";
+    this.href = opts.href || data.href || null; // "{sku}" is replaced, or a function(item)
+    this.currency = opts.currency || data.currency || null;
+    this.seen = {};
+    this.pending = null;
+    this.generation = 0;
+  }
+  Carousel.prototype.hide = function () { this.el.hidden = true; this.el.replaceChildren(); };
+  Carousel.prototype.url = function () {
+    var q = new URLSearchParams({ key: key, placement: this.placement, k: String(this.k) });
+    var sid = started ? session(false) : null; // no session id leaves the page without consent
+    if (sid) q.set("session_id", sid);
+    if (started && customerId) q.set("customer_id", customerId);
+    if (this.sku) q.set("sku", this.sku);
+    return endpoint + "/v1/recommendations?" + q.toString();
+  };
+  // Send what the visitor just did first, so the answer already reflects it.
+  Carousel.prototype.load = function () {
+    var self = this, generation = ++this.generation;
+    if (!key) { this.hide(); return Promise.resolve(false); }
+    return flush(true).catch(() => false)
+      .then(() => fetch(self.url(), { credentials: "omit", headers: { Accept: "application/json" } }))
+      .then((r) => (r.ok ? r.json() : null))
+      .then((body) => {
+        if (generation !== self.generation) return false; // a newer load is under way
+        if (!body || !body.items || !body.items.length) { self.hide(); return false; }
+        self.render(body);
+        return true;
+      })
+      .catch(() => { if (generation === self.generation) self.hide(); return false; });
+  };
+  Carousel.prototype.viewed = function (sku) {
+    var self = this;
+    if (this.placement === "product") this.sku = sku;
+    clearTimeout(this.pending); // several views in a row: one request
+    this.pending = setTimeout(safe(() => self.load()), 150);
+  };
+  Carousel.prototype.link = function (item) {
+    var href = typeof this.href === "function" ? this.href(item) : this.href;
+    if (!href) return node("button", "sk-recs-link");
+    var a = node("a", "sk-recs-link");
+    a.href = String(href).replace("{sku}", encodeURIComponent(item.sku));
+    return a;
+  };
+  Carousel.prototype.render = function (body) {
+    var self = this, el = this.el, requestId = body.rec_request_id, count = body.items.length;
+    if (this.observer) this.observer.disconnect();
+    injectCss();
+    var section = node("section", "sk-recs"), head = node("div", "sk-recs-head");
+    var heading = node("h2", "sk-recs-title", this.title);
+    heading.id = "sk-recs-" + requestId;
+    section.setAttribute("aria-roledescription", "carousel");
+    section.setAttribute("aria-labelledby", heading.id);
+    var prev = node("button", "sk-recs-nav sk-recs-prev", "\u2039"), next = node("button", "sk-recs-nav sk-recs-next", "\u203a");
+    prev.type = next.type = "button";
+    prev.setAttribute("aria-label", "Previous products");
+    next.setAttribute("aria-label", "Next products");
+    var list = node("ul", "sk-recs-track");
+    list.setAttribute("role", "list");
+    body.items.forEach((item, i) => {
+      var li = node("li", "sk-recs-item"), link = self.link(item);
+      li.setAttribute("aria-roledescription", "slide");
+      li.setAttribute("aria-label", (i + 1) + " of " + count);
+      li.dataset.sku = item.sku;
+      li.dataset.position = String(i + 1);
+      link.appendChild(node("span", "sk-recs-name", item.title));
+      link.appendChild(node("span", "sk-recs-price", priceText(item.price, self.currency)));
+      link.appendChild(node("span", "sk-recs-reason", item.reason));
+      link.addEventListener("click", safe(() => {
+        track("recommendation_click", { sku: item.sku, rec_request_id: requestId,
+          context: { placement: self.placement, position: i + 1 } });
+        flush(); // a link leaves the page: the beacon outlives it
+        el.dispatchEvent(new CustomEvent("shopkeeper:recommendation-click", { bubbles: true, detail: item }));
+      }));
+      li.appendChild(link);
+      list.appendChild(li);
+    });
+    function step(direction) { list.scrollBy({ left: direction * list.clientWidth * 0.8 }); }
+    function ends() {
+      prev.disabled = list.scrollLeft <= 1;
+      next.disabled = list.scrollLeft + list.clientWidth >= list.scrollWidth - 1;
+    }
+    prev.addEventListener("click", safe(() => step(-1)));
+    next.addEventListener("click", safe(() => step(1)));
+    list.addEventListener("scroll", safe(ends), { passive: true });
+    // Arrow keys move between products like a list of tabs.
+    list.addEventListener("keydown", safe((e) => {
+      var links = Array.prototype.slice.call(list.querySelectorAll(".sk-recs-link"));
+      var at = links.indexOf(doc.activeElement), to = e.key === "ArrowRight" ? at + 1 : e.key === "ArrowLeft" ? at - 1 : -2;
+      if (at < 0 || to < 0 || to >= links.length) return;
+      e.preventDefault();
+      links[to].focus();
+      links[to].scrollIntoView({ block: "nearest", inline: "nearest" });
+    }));
+    head.appendChild(heading); head.appendChild(prev); head.appendChild(next);
+    section.appendChild(head); section.appendChild(list);
+    el.replaceChildren(section);
+    el.hidden = false;
+    el.dataset.recRequestId = requestId;
+    ends();
+    this.observe(list, requestId);
+  };
+  // One impression per product and request, once at least half of its card is on screen.
+  Carousel.prototype.observe = function (list, requestId) {
+    var self = this;
+    function shown(li) {
+      var id = requestId + "|" + li.dataset.sku;
+      if (self.seen[id]) return;
+      self.seen[id] = true;
+      track("recommendation_impression", { sku: li.dataset.sku, rec_request_id: requestId,
+        context: { placement: self.placement, position: parseInt(li.dataset.position, 10) } });
+    }
+    var items = Array.prototype.slice.call(list.children);
+    if (!window.IntersectionObserver) { items.forEach(shown); return; }
+    this.observer = new IntersectionObserver((entries) => {
+      entries.forEach((entry) => { if (entry.isIntersecting) { shown(entry.target); self.observer.unobserve(entry.target); } });
+    }, { threshold: 0.5 });
+    items.forEach((li) => self.observer.observe(li));
+  };
+
+  function mountCarousel(el, opts) {
+    if (!el || !el.nodeType) return null;
+    var existing = carousels.filter((c) => c.el === el)[0];
+    if (existing) { existing.load(); return existing; }
+    var carousel = new Carousel(el, opts);
+    el.hidden = true; // nothing shows until there is something to show
+    carousels.push(carousel);
+    carousel.load();
+    return carousel;
+  }
+  function mountAll() {
+    doc.querySelectorAll("[data-shopkeeper-recommendations]").forEach((el) => {
+      if (!carousels.some((c) => c.el === el)) mountCarousel(el);
+    });
+  }
+
   window.shopkeeper = {
     version: "1",
     consent: safe((granted) => { if (granted) start(); else stop(); }),
@@ -199,14 +381,20 @@
       customerId = id ? String(id).slice(0, 64) : null;
       if (started) storage(CID, customerId);
     }),
-    flush: safe(flush, Promise.resolve(false)),
-    sessionId: safe(() => (started ? session(false) : null), null)
+    flush: safe(() => flush(), Promise.resolve(false)),
+    sessionId: safe(() => (started ? session(false) : null), null),
+    recommendations: safe(mountCarousel, null)
   };
+  window.Shopkeeper = window.shopkeeper;
 
   safe(function () {
     if (!key) console.warn("shopkeeper.js: no data-key, tracking is off");
     // With consent required, nothing at all happens until the page calls consent(true).
-    if (cfg.consent === "required") return;
+    // Widgets show shop-wide picks without consent; events and the session id wait for it.
+    var ready = doc.readyState !== "loading";
+    if (!ready) doc.addEventListener("DOMContentLoaded", safe(mountAll));
+    if (cfg.consent === "required") { if (ready) mountAll(); return; }
     if (doc.body) start(); else doc.addEventListener("DOMContentLoaded", safe(start));
+    if (ready) mountAll();
   })();
 })();
