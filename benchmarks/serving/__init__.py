@@ -1,0 +1,1 @@
+"""Helpers of ``benchmarks/recommend_serving.py``: synthetic shop, load generator, statistics."""
