@@ -222,7 +222,7 @@ def event(session_id: str, kind: str, sku: str, minute: int) -> dict[str, Any]:
 def test_the_reason_names_what_the_visitor_did_with_the_product(
     fitted: dict[str, Any], client: TestClient, keys: Keys
 ) -> None:
-    events = [event("s-cart", "view", "RUG-C", 0), event("s-cart", "add_to_cart", "RUG-C", 1)]
+    events = [event("s-cart", "view", "RUG-C", 55), event("s-cart", "add_to_cart", "RUG-C", 56)]
     client.post("/v1/events", json={"events": events}, headers=auth(keys.publishable))
     first = recommend(client, keys.publishable, session_id="s-cart", placement="home")["items"][0]
     assert (first["sku"], first["reason"]) == ("PAD-D", "Because you put Wool rug in your cart")
@@ -294,3 +294,20 @@ def test_an_unknown_product_is_404_and_an_unknown_customer_a_stranger(
     assert "NOPE" in missing.text
     stranger = recommend(client, keys.publishable, customer_id="who-is-this", k=3)
     assert {i["source"] for i in stranger["items"]} == {"popularity"}
+
+
+def test_a_cart_left_for_half_an_hour_comes_back_first_on_the_home_page(
+    fitted: dict[str, Any], client: TestClient, keys: Keys, clock: FakeClock
+) -> None:
+    # The clock stands a minute past noon: the cart was filled a few minutes ago.
+    events = [event("s-left", "view", "RUG-C", 55), event("s-left", "add_to_cart", "RUG-C", 56)]
+    client.post("/v1/events", json={"events": events}, headers=auth(keys.publishable))
+    soon = recommend(client, keys.publishable, session_id="s-left", placement="home")
+    assert "RUG-C" not in {i["sku"] for i in soon["items"]}  # in the cart: nothing to remind
+    clock.advance(minutes=45)
+    later = recommend(client, keys.publishable, session_id="s-left", placement="home")
+    assert (later["items"][0]["sku"], later["items"][0]["reason"]) == (
+        "RUG-C",
+        "Still in your cart",
+    )
+    assert later["items"][1]["sku"] == "PAD-D"

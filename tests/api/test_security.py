@@ -16,7 +16,9 @@ from shopkeeper.core.config import Settings
 from shopkeeper.data.database import transaction
 from shopkeeper.data.tables import EventRow, ShopRow
 from shopkeeper.domain.shops import Shop
+from shopkeeper.services.access import api_keys
 from shopkeeper.services.runtime import Runtime
+from shopkeeper.services.serving_cache import TTL_SECONDS
 from shopkeeper.testing.clock import FakeClock
 from tests.conftest import REDIS_URL, Keys, auth
 
@@ -227,3 +229,16 @@ def test_a_429_still_carries_cors_headers_for_an_allowed_origin(
     assert over.status_code == 429
     assert over.headers["access-control-allow-origin"] == SHOP
     assert "Retry-After" in over.headers["access-control-expose-headers"]
+
+
+def test_a_revoked_publishable_key_stops_working_within_the_cache_ttl(
+    client: TestClient, keys: Keys, runtime: Runtime, shop: Shop, clock: FakeClock
+) -> None:
+    assert client.get("/v1/recommendations", headers=auth(keys.publishable)).status_code == 200
+    with transaction(runtime.sessions) as session:
+        (info,) = [k for k in api_keys.list_keys(session, shop.id) if k.kind == "publishable"]
+        api_keys.revoke_key(session, runtime.clock, shop_id=shop.id, key_id=info.id)
+    # A secret key is checked on every call; a storefront key is remembered for the TTL.
+    clock.advance(seconds=TTL_SECONDS + 1)
+    refused = client.get("/v1/recommendations", headers=auth(keys.publishable))
+    assert refused.status_code == 401

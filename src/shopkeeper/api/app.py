@@ -32,6 +32,7 @@ from shopkeeper.domain.shops import ShopCreate
 from shopkeeper.jobs.scheduler import start_scheduler_if_enabled
 from shopkeeper.services.models import ModelCache
 from shopkeeper.services.runtime import Runtime
+from shopkeeper.services.serving_cache import ServingCache
 from shopkeeper.services.shops import DEFAULT_SHOP_SLUG, ensure_default_shop
 from shopkeeper.web import install_web
 
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     models = ModelCache(runtime)
     app.state.runtime = runtime
     app.state.models = models
+    app.state.serving = ServingCache(runtime.clock)
     app.state.settings = settings
     install_error_handlers(app)
     install_metrics(app)

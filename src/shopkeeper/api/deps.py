@@ -14,6 +14,7 @@ from shopkeeper.domain.shops import Shop
 from shopkeeper.services.access import api_keys
 from shopkeeper.services.access.principal import Principal
 from shopkeeper.services.runtime import Runtime
+from shopkeeper.services.serving_cache import ServingCache
 from shopkeeper.services.shops import get_shop
 
 KEY_HEADER = "X-Shopkeeper-Key"
@@ -59,8 +60,17 @@ def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
         raise AuthenticationError(
             f"send an API key as 'Authorization: Bearer <key>' or the {KEY_HEADER} header"
         )
-    with runtime.sessions() as session:
-        principal = api_keys.authenticate(session, key)
+
+    def authenticate() -> Principal:
+        with runtime.sessions() as session:
+            return api_keys.authenticate(session, key)
+
+    if api_keys.looks_publishable(key):
+        # Storefront keys ask on every page view: each worker remembers them briefly.
+        cache: ServingCache = request.app.state.serving
+        principal = cache.principal(api_keys.hash_key(key), authenticate)
+    else:
+        principal = authenticate()
     if in_url and principal.key_kind is not KeyKind.PUBLISHABLE:
         raise AuthenticationError("secret keys must be sent in a header, never in the URL")
     request.state.principal = principal

@@ -28,6 +28,7 @@ class Interaction:
     query: str | None = None
     quantity: int | None = None
     scroll_pct: float | None = None
+    region: str | None = None
 
 
 # Stored records are read back by field name: a record written before a field existed

@@ -150,6 +150,7 @@ def record_events(
                 query=event.query,
                 quantity=event.quantity,
                 scroll_pct=event.scroll_pct,
+                region=event.context.region,
             )
         )
     if live:

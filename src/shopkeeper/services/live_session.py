@@ -30,6 +30,7 @@ def to_step(interaction: Interaction) -> SessionStep:
         query=interaction.query,
         quantity=interaction.quantity,
         scroll_pct=interaction.scroll_pct,
+        region=interaction.region,
     )
 
 

@@ -48,6 +48,7 @@ from shopkeeper.services.recommend_sources import (
     together_proposals,
 )
 from shopkeeper.services.runtime import Runtime
+from shopkeeper.services.serving_cache import ServingCache
 
 # The last purchases say most about taste; a long-time customer's first orders add noise.
 CUSTOMER_ITEMS = 50
@@ -74,8 +75,10 @@ def _product_page(
     k: int,
     *,
     diverse: bool,
+    cache: ServingCache | None,
 ) -> RecommendationResult:
-    context = load_rule_context(runtime, shop_id, None, [p.scored.sku for p in proposals])
+    skus = [p.scored.sku for p in proposals]
+    context = load_rule_context(runtime, shop_id, None, skus, cache)
     # Look-alikes share a category by design: the per-category cap would hide them.
     policy = (
         None
@@ -102,19 +105,33 @@ def _not_fitted() -> RecommendationResult:
 
 
 def similar_products(
-    runtime: Runtime, models: ModelCache, *, shop_id: int, sku: str, k: int = 10
+    runtime: Runtime,
+    models: ModelCache,
+    *,
+    shop_id: int,
+    sku: str,
+    k: int = 10,
+    cache: ServingCache | None = None,
 ) -> RecommendationResult:
     """Up to ``k`` products most like ``sku`` in words, category, brand and attributes."""
     item = catalog_item(runtime, shop_id, sku)
     loaded = optional_model(models, shop_id, CONTENT_CAPABILITY)
     if loaded is None:
         return _not_fitted()
-    proposals = similar_proposals(loaded, item, min(MAX_K, k * OVERFETCH), frozenset())
-    return _product_page(runtime, shop_id, sku, proposals, loaded.run.id, k, diverse=False)
+    proposals = similar_proposals(loaded, sku, item, min(MAX_K, k * OVERFETCH), frozenset())
+    return _product_page(
+        runtime, shop_id, sku, proposals, loaded.run.id, k, diverse=False, cache=cache
+    )
 
 
 def bought_together(
-    runtime: Runtime, models: ModelCache, *, shop_id: int, sku: str, k: int = 10
+    runtime: Runtime,
+    models: ModelCache,
+    *,
+    shop_id: int,
+    sku: str,
+    k: int = 10,
+    cache: ServingCache | None = None,
 ) -> RecommendationResult:
     """Up to ``k`` products often bought in the same orders as ``sku``."""
     catalog_item(runtime, shop_id, sku)
@@ -123,7 +140,9 @@ def bought_together(
         return _not_fitted()
     fetch = min(MAX_K, k * OVERFETCH)
     proposals = together_proposals(loaded, [sku], fetch, frozenset(), on_screen=True)
-    return _product_page(runtime, shop_id, sku, proposals, loaded.run.id, k, diverse=True)
+    return _product_page(
+        runtime, shop_id, sku, proposals, loaded.run.id, k, diverse=True, cache=cache
+    )
 
 
 def _customer_history(

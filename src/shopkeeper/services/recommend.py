@@ -21,18 +21,24 @@ import uuid
 from datetime import datetime
 
 from shopkeeper.ai.recommend import PopularityRecommender
+from shopkeeper.ai.recommend.content import ContentSimilarityRecommender
 from shopkeeper.ai.recommend.ranking import MAX_K, ScoredSku
 from shopkeeper.ai.recommend.session_signals import LiveSession
-from shopkeeper.domain.recommendations import Placement, RecommendationResult
+from shopkeeper.core.errors import NotFoundError
+from shopkeeper.domain.recommendations import (
+    Placement,
+    RecommendationResult,
+    RecommendationSource,
+)
 from shopkeeper.services.holdout import Group
 from shopkeeper.services.live_session import read_live_session
 from shopkeeper.services.models import ModelCache
 from shopkeeper.services.product_recommendations import catalog_item, customer_candidates
-from shopkeeper.services.recommend_context import rerank, session_region
+from shopkeeper.services.recommend_context import rerank
 from shopkeeper.services.recommend_groups import serving_group
 from shopkeeper.services.recommend_result import answer, merge, reasoned
-from shopkeeper.services.recommend_rules_apply import Candidate
-from shopkeeper.services.recommend_rules_context import load_rule_context
+from shopkeeper.services.recommend_rules_apply import Candidate, ProductFacts
+from shopkeeper.services.recommend_rules_context import load_rule_context, read_product_facts
 from shopkeeper.services.recommend_slots import (
     CONTENT_CAPABILITY,
     CONTEXT_CAPABILITY,
@@ -50,6 +56,7 @@ from shopkeeper.services.recommend_sources import (
     together_proposals,
 )
 from shopkeeper.services.runtime import Runtime
+from shopkeeper.services.serving_cache import ServingCache
 
 # The last few products tell where a visit is heading; older ones mostly add noise.
 SESSION_ITEMS = 20
@@ -68,6 +75,18 @@ class _Gathered:
         if proposals and run_id is not None:
             self.lists.append(proposals)
             self.runs.append(run_id)
+
+
+def _require_product(runtime: Runtime, shop_id: int, sku: str, cache: ServingCache | None) -> None:
+    """NotFoundError for a sku the shop does not have: the caller's mistake, not a cold start."""
+
+    def read(skus: list[str]) -> dict[str, ProductFacts]:
+        with runtime.sessions() as session:
+            return read_product_facts(session, shop_id, skus)
+
+    found = read([sku]) if cache is None else cache.product_facts(shop_id, [sku], read)
+    if sku not in found:
+        raise NotFoundError(f"no product with sku {sku!r}", sku=sku)
 
 
 def _personal(
@@ -108,8 +127,9 @@ def _personal(
         gathered.add(found, run_id)
     content = optional_model(models, shop_id, CONTENT_CAPABILITY)
     if content is not None and sku and placement is Placement.PRODUCT:
-        item = catalog_item(runtime, shop_id, sku)
-        gathered.add(similar_proposals(content, item, fetch, exclude), content.run.id)
+        known = sku in content.as_type(ContentSimilarityRecommender).index_
+        unseen = None if known else catalog_item(runtime, shop_id, sku)  # added since the fit
+        gathered.add(similar_proposals(content, sku, unseen, fetch, exclude), content.run.id)
     return session_scores
 
 
@@ -119,7 +139,7 @@ def _reranked(
     candidates: list[Candidate],
     *,
     shop_id: int,
-    session_id: str | None,
+    region: str | None,
     session_items: list[str],
     session_scores: dict[str, float],
     at: datetime,
@@ -133,7 +153,7 @@ def _reranked(
         shop_id=shop_id,
         candidates=[ScoredSku(c.sku, c.score) for c in candidates],
         session_items=session_items,
-        region=session_region(runtime, shop_id, session_id),
+        region=region,
         at=at,
         reasons=[c.reason for c in candidates],
         session_scores=session_scores,
@@ -152,6 +172,7 @@ def recommend_for(
     sku: str | None = None,
     placement: Placement = Placement.HOME,
     k: int = 10,
+    cache: ServingCache | None = None,
 ) -> RecommendationResult:
     """Up to ``k`` products for one storefront placement, each with its reason.
 
@@ -159,17 +180,21 @@ def recommend_for(
     shows those), as is the product on screen and, for the cart placement, what the cart
     holds. An unknown ``sku`` is a NotFoundError; an unknown session or customer is just
     a visitor we know nothing of. With no model fitted for the shop the list is empty and
-    ``note`` says how to fit one.
+    ``note`` says how to fit one. ``cache`` (the storefront API's) lets the shop's rules,
+    holdout setting and product facts be reused for a few seconds.
     """
     if sku is not None:
-        catalog_item(runtime, shop_id, sku)  # an unknown product is the caller's mistake
+        _require_product(runtime, shop_id, sku, cache)
     live = read_live_session(runtime, shop_id, session_id)
+    at = runtime.clock.now()
     viewed = [s for s in live.items if s != sku][-SESSION_ITEMS:] + ([sku] if sku else [])
     exclude = set(viewed) | (set(live.cart) if placement is Placement.CART else set())
+    # A visitor back to a cart they left half an hour ago sees it first on the home page.
+    abandoned = live.abandoned_cart(at.timestamp()) if placement is Placement.HOME else ()
+    exclude -= set(abandoned)
     fetch = min(MAX_K, k * OVERFETCH + len(exclude))
-    at = runtime.clock.now()
     request_id = str(uuid.uuid4())
-    treated = serving_group(runtime, shop_id, session_id) is Group.TREATMENT
+    treated = serving_group(runtime, shop_id, session_id, cache) is Group.TREATMENT
 
     gathered = _Gathered()
     session_scores: dict[str, float] = {}
@@ -197,7 +222,7 @@ def recommend_for(
         )
 
     skus = [p.scored.sku for p in proposals]
-    context = load_rule_context(runtime, shop_id, customer_id, skus + viewed)
+    context = load_rule_context(runtime, shop_id, customer_id, skus + viewed, cache)
     candidates = reasoned(proposals, context.products, live)
     if treated:
         candidates = _reranked(
@@ -205,11 +230,19 @@ def recommend_for(
             models,
             candidates,
             shop_id=shop_id,
-            session_id=session_id,
+            region=live.region,
             session_items=viewed,
             session_scores=session_scores,
             at=at,
         )
+        if abandoned:
+            # Reminders lead whatever the models think; the shop's rules still apply.
+            left = set(abandoned)
+            reminders = [
+                Candidate(s, 1.0, RecommendationSource.SESSION.value, "Still in your cart")
+                for s in reversed(abandoned)
+            ]
+            candidates = reminders + [c for c in candidates if c.sku not in left]
     return answer(
         candidates,
         context,

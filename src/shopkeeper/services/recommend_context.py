@@ -184,21 +184,6 @@ def _optional(models: ModelCache, shop_id: int, capability: str) -> object | Non
         return None
 
 
-def session_region(runtime: Runtime, shop_id: int, session_id: str | None) -> str | None:
-    """The region the session's latest event came from (its ``context.region``), if any."""
-    if not session_id:
-        return None
-    with runtime.sessions() as session:
-        context = session.scalar(
-            select(EventRow.context)
-            .where(EventRow.shop_id == shop_id, EventRow.session_id == session_id)
-            .order_by(EventRow.occurred_at.desc())
-            .limit(1)
-        )
-    region = (context or {}).get("region")
-    return str(region) if region else None
-
-
 def _session_scores(
     models: ModelCache, shop_id: int, session_items: Sequence[str], at: datetime
 ) -> tuple[dict[str, float], SessionKNNRecommender | None, SessionQuery | None]:
@@ -252,7 +237,8 @@ def rerank(
     """``candidates`` in the re-ranker's order with new scores and reasons.
 
     ``candidates``: the generators' merged list, best first, each sku once;
-    ``session_items``: recent products, oldest first; ``region``: see :func:`session_region`.
+    ``session_items``: recent products, oldest first; ``region``: where the visitor is (the
+    live session's latest ``context.region``), if known.
     ``reasons`` (one per candidate) are kept when the strongest push is the generators'
     own, and as they are without a re-ranker; an empty reason means "use your own".
     ``session_scores`` are the session model's scores the caller already has; without

@@ -20,6 +20,7 @@ from shopkeeper.domain.proposals import Capability
 from shopkeeper.services import holdout
 from shopkeeper.services.holdout import Group
 from shopkeeper.services.runtime import Runtime
+from shopkeeper.services.serving_cache import HoldoutSetting, ServingCache
 from shopkeeper.services.shops import get_shop
 
 RECENT_SESSIONS = 20
@@ -59,16 +60,27 @@ def grouper(salt: str, share: float) -> Callable[[str], Group]:
     return group
 
 
-def serving_group(runtime: Runtime, shop_id: int, session_id: str | None) -> Group:
+def serving_group(
+    runtime: Runtime, shop_id: int, session_id: str | None, cache: ServingCache | None = None
+) -> Group:
     """The recommendation group a visitor's session is served in.
 
     Holdout sessions are served popularity only; a request without a session id cannot be
     held out consistently, so it is treated (it gets popularity anyway: no session items).
+    With ``cache`` the shop's salt and share are reused for a few seconds.
     """
     if not session_id:
         return Group.TREATMENT
-    with runtime.sessions() as session:
-        return holdout.assign(session, shop_id, Capability.RECOMMEND, session_id)
+
+    def load() -> HoldoutSetting:
+        with runtime.sessions() as session:
+            salt = get_shop(session, shop_id).holdout_salt
+            return HoldoutSetting(
+                salt, holdout.holdout_share(session, shop_id, Capability.RECOMMEND)
+            )
+
+    setting = load() if cache is None else cache.holdout(shop_id, load)
+    return holdout.group_for(session_id, Capability.RECOMMEND, setting.salt, setting.share)
 
 
 def recent_sessions(

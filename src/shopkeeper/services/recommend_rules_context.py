@@ -1,15 +1,19 @@
-"""What the business rules need for one request, read in a few small queries.
+"""What the business rules need for one request: the shop's rules, the candidates' facts.
 
 Split from :mod:`shopkeeper.services.recommend_rules` (which re-exports it) so the request
-path reads only what it must: the rules, the policy and the facts of the candidates.
+path reads only what it must. With a :class:`~shopkeeper.services.serving_cache.ServingCache`
+(the storefront API passes its worker's) the shop's rules and the products' facts come
+from memory when read in the last few seconds; only a known customer's purchases are
+always read live.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import Select, exists, false, func, select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from shopkeeper.data.tables import (
     CustomerRow,
@@ -29,6 +33,7 @@ from shopkeeper.services.recommend_rules_apply import (
     TargetKind,
 )
 from shopkeeper.services.runtime import Runtime
+from shopkeeper.services.serving_cache import ServingCache, ShopRules
 
 # A cancelled or returned order leaves the customer without the product.
 NOT_OWNED_STATUSES = ("cancelled", "returned")
@@ -51,24 +56,35 @@ def policy_of(row: RecommendationPolicyRow | None) -> Policy:
     return Policy(row.max_per_category, row.margin_weight, row.exclude_bought_durables)
 
 
-def _facts_query(
-    shop_id: int, customer_id: str | None, skus: list[str]
-) -> Select[*tuple[Any, ...]]:
-    # "Bought by this customer" rides along as a correlated EXISTS: one round trip for both.
-    bought = (
-        exists()
-        .where(
-            OrderLineRow.shop_id == shop_id,
-            OrderLineRow.sku == ProductRow.sku,
-            OrderRow.id == OrderLineRow.order_id,
-            OrderRow.status.not_in(NOT_OWNED_STATUSES),
-            CustomerRow.id == OrderRow.customer_id,
-            CustomerRow.shop_id == shop_id,
-            CustomerRow.external_id == (customer_id or ""),
-        )
-        .correlate(ProductRow)
+def read_shop_rules(session: Session, shop_id: int) -> ShopRules:
+    """The shop's rules (oldest first), its policy and its currency."""
+    rule_rows = session.scalars(
+        select(RecommendationRuleRow)
+        .where(RecommendationRuleRow.shop_id == shop_id)
+        .order_by(RecommendationRuleRow.id)
     )
-    return (
+    rules = tuple(
+        Rule(r.id, RuleAction(r.action), TargetKind(r.target_kind), r.target_value, r.factor)
+        for r in rule_rows
+    )
+    policy = policy_of(
+        session.scalar(
+            select(RecommendationPolicyRow).where(RecommendationPolicyRow.shop_id == shop_id)
+        )
+    )
+    currency = session.scalar(select(ShopRow.currency).where(ShopRow.id == shop_id)) or "EUR"
+    return ShopRules(rules, policy, currency)
+
+
+def read_product_facts(session: Session, shop_id: int, skus: list[str]) -> dict[str, ProductFacts]:
+    """Facts of the products among ``skus`` that exist, with whether each may be offered.
+
+    A product whose stock rows add up to nothing is sold out; one without stock rows is
+    sold without tracking and stays sellable.
+    """
+    if not skus:
+        return {}
+    rows = session.execute(
         select(
             ProductRow.sku,
             ProductRow.title,
@@ -80,66 +96,13 @@ def _facts_query(
             ProductRow.status,
             func.count(StockLevelRow.id),
             func.coalesce(func.sum(StockLevelRow.on_hand), 0),
-            bought if customer_id else false(),
         )
         .outerjoin(StockLevelRow, StockLevelRow.product_id == ProductRow.id)
         .where(ProductRow.shop_id == shop_id, ProductRow.sku.in_(skus))
         .group_by(ProductRow.id)
-    )
-
-
-def load_rule_context(
-    runtime: Runtime, shop_id: int, customer_id: str | None, skus: Iterable[str]
-) -> RuleContext:
-    """Rules, policy, facts of ``skus`` (plus pinned skus) and the customer's bought durables.
-
-    Four small queries on one connection: rules, policy, products with their stock and
-    whether the customer (an external id; unknown or ``None`` means nobody) already owns
-    each one, and the shop's currency (prices are shown in its precision). A
-    product whose stock rows add up to nothing is sold out; one without stock rows is sold
-    without tracking and stays sellable, as in :mod:`shopkeeper.services.recommend`.
-    """
-    with runtime.sessions() as session:
-        rule_rows = list(
-            session.scalars(
-                select(RecommendationRuleRow)
-                .where(RecommendationRuleRow.shop_id == shop_id)
-                .order_by(RecommendationRuleRow.id)
-            )
-        )
-        policy = policy_of(
-            session.scalar(
-                select(RecommendationPolicyRow).where(RecommendationPolicyRow.shop_id == shop_id)
-            )
-        )
-        rules = [
-            Rule(r.id, RuleAction(r.action), TargetKind(r.target_kind), r.target_value, r.factor)
-            for r in rule_rows
-        ]
-        pins = [
-            r.target_value
-            for r in rules
-            if r.action is RuleAction.PIN and r.target_kind is TargetKind.SKU
-        ]
-        wanted = sorted(set(skus) | set(pins))
-        rows = session.execute(_facts_query(shop_id, customer_id, wanted)).all() if wanted else []
-        currency = session.scalar(select(ShopRow.currency).where(ShopRow.id == shop_id)) or "EUR"
-    products: dict[str, ProductFacts] = {}
-    bought: set[str] = set()
-    for (
-        sku,
-        title,
-        category,
-        brand,
-        price,
-        cost,
-        consumable,
-        status,
-        levels,
-        on_hand,
-        owned,
-    ) in rows:
-        products[sku] = ProductFacts(
+    ).all()
+    return {
+        sku: ProductFacts(
             title=title,
             category=category,
             brand=brand,
@@ -148,6 +111,60 @@ def load_rule_context(
             is_consumable=bool(consumable),
             sellable=status == "active" and (levels == 0 or int(on_hand) > 0),
         )
-        if owned and not consumable:
-            bought.add(sku)
-    return RuleContext(products, rules, policy, bought, currency)
+        for sku, title, category, brand, price, cost, consumable, status, levels, on_hand in rows
+    }
+
+
+def _owned(session: Session, shop_id: int, customer_id: str, skus: list[str]) -> set[str]:
+    """The skus among ``skus`` the customer (an external id) bought and still has."""
+    rows = session.scalars(
+        select(OrderLineRow.sku)
+        .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
+        .join(CustomerRow, CustomerRow.id == OrderRow.customer_id)
+        .where(
+            OrderLineRow.shop_id == shop_id,
+            OrderLineRow.sku.in_(skus),
+            OrderRow.status.not_in(NOT_OWNED_STATUSES),
+            CustomerRow.shop_id == shop_id,
+            CustomerRow.external_id == customer_id,
+        )
+        .distinct()
+    )
+    return {str(sku) for sku in rows}
+
+
+def load_rule_context(
+    runtime: Runtime,
+    shop_id: int,
+    customer_id: str | None,
+    skus: Iterable[str],
+    cache: ServingCache | None = None,
+) -> RuleContext:
+    """Rules, policy, facts of ``skus`` (plus pinned skus) and the customer's bought durables.
+
+    Without ``cache`` everything is read now; with it, what it holds is reused. A customer
+    id nobody knows (or ``None``) owns nothing.
+    """
+    wanted = set(skus)
+    with runtime.sessions() as session:
+        if cache is None:
+            shop = read_shop_rules(session, shop_id)
+        else:
+            shop = cache.shop_rules(shop_id, lambda: read_shop_rules(session, shop_id))
+        wanted |= {
+            r.target_value
+            for r in shop.rules
+            if r.action is RuleAction.PIN and r.target_kind is TargetKind.SKU
+        }
+        ordered = sorted(wanted)
+        if cache is None:
+            products = read_product_facts(session, shop_id, ordered)
+        else:
+            products = cache.product_facts(
+                shop_id, ordered, lambda missing: read_product_facts(session, shop_id, missing)
+            )
+        durables = [s for s, facts in products.items() if not facts.is_consumable]
+        owned = (
+            _owned(session, shop_id, customer_id, durables) if customer_id and durables else set()
+        )
+    return RuleContext(products, list(shop.rules), shop.policy, owned, shop.currency)

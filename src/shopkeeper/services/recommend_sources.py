@@ -129,15 +129,16 @@ def together_proposals(
 
 
 def similar_proposals(
-    loaded: LoadedModel, item: CatalogItem, k: int, exclude: frozenset[str]
+    loaded: LoadedModel, sku: str, unseen: CatalogItem | None, k: int, exclude: frozenset[str]
 ) -> list[Proposal]:
-    """Products most like ``item`` in words, category, brand and attributes."""
+    """Products most like ``sku`` in words, category, brand and attributes.
+
+    ``unseen`` carries the product's text when the model was fitted before it existed.
+    """
     model = loaded.as_type(ContentSimilarityRecommender)
-    query = SimilarQuery(skus=(item.sku,), k=k, exclude=exclude, unseen=(item,))
-    proposals = []
-    for scored in model.predict(query):
-        summary = model.explain(query, (scored,)).summary
-        # "Like SKU-1: same category: shoes; ..." -> "Similar: same category: shoes; ..."
-        reason = "Similar: " + summary.split(": ", 1)[-1]
-        proposals.append(Proposal(scored, RecommendationSource.SIMILAR, reason))
-    return proposals
+    query = SimilarQuery(skus=(sku,), k=k, exclude=exclude, unseen=(unseen,) if unseen else ())
+    reasons = model.reasons(query, model.predict(query))
+    return [
+        Proposal(scored, RecommendationSource.SIMILAR, f"Similar: {reason}")
+        for scored, reason in reasons
+    ]

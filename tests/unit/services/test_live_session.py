@@ -159,3 +159,17 @@ def test_impressions_stay_out_of_the_live_session(live_runtime: Runtime, shop: S
     )
     assert [i.type for i in live_runtime.session_store.recent(shop.id, session_id)] == ["view"]
     assert read_live_session(live_runtime, shop.id, session_id).items == ("TENT",)
+
+
+def test_the_region_of_the_latest_event_is_the_visitors(live_runtime: Runtime, shop: Shop) -> None:
+    session_id = f"s-{uuid.uuid4().hex}"
+    record(live_runtime, shop, session_id, {"type": "view", "sku": "TENT"})
+    assert read_live_session(live_runtime, shop.id, session_id).region is None
+    record(
+        live_runtime,
+        shop,
+        session_id,
+        {"type": "view", "sku": "MAT", "context": {"region": "Bretagne"}},
+        {"type": "view", "sku": "STOVE"},  # a later event without a region keeps it
+    )
+    assert read_live_session(live_runtime, shop.id, session_id).region == "Bretagne"

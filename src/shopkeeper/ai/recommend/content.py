@@ -277,22 +277,57 @@ class ContentSimilarityRecommender(Model[tuple[CatalogItem, ...], SimilarQuery, 
         )
         return tuple(ScoredSku(self.skus_[i], float(scores[i])) for i in ranked[: query.k])
 
+    def _term_names(self) -> list[str]:
+        # Built on first use and kept: sorting the vocabulary per explanation was most
+        # of a product page's request time.
+        names: list[str] | None = getattr(self, "_names", None)
+        if names is None:
+            names = sorted(self.terms_, key=self.terms_.__getitem__)
+            self._names = names
+        return names
+
+    def _shared(self, profile: np.ndarray, sku: str) -> list[tuple[str, float]]:
+        """The terms ``sku`` shares with the query profile, strongest first."""
+        position = self.index_.get(sku)
+        if position is None:
+            return []
+        matrix = self.vectors_.matrix()
+        start, end = matrix.indptr[position], matrix.indptr[position + 1]
+        columns = matrix.indices[start:end]
+        values = profile[columns] * matrix.data[start:end]
+        names = self._term_names()
+        ranked = [(float(v), int(c)) for v, c in zip(values, columns, strict=True) if v > 0]
+        ranked.sort(key=lambda pair: (-pair[0], pair[1]))  # ties: vocabulary order
+        return [(names[c], v) for v, c in ranked]
+
+    @staticmethod
+    def _reason(shared: list[tuple[str, float]]) -> str:
+        # A shopper reads a short reason: the two strongest tagged tokens ("same category:
+        # shoes") and three title words.
+        tagged = [name for name, _ in shared if "=" in name][:REASON_TAGS]
+        parts = ["same {}: {}".format(*name.replace("_", " ").split("=", 1)) for name in tagged]
+        words = [name for name, _ in shared if "=" not in name and _telling(name)]
+        if words:
+            parts.append(f"shared words: {', '.join(sorted(words[:REASON_WORDS]))}")
+        return "; ".join(parts)
+
     def explain(self, query: SimilarQuery, prediction: Ranking) -> Explanation:
         """The tokens the first recommendation shares with the query products, by weight."""
         self.check_fitted()
         profile = self._profile(query)
         if not prediction or profile is None:
             return Explanation("No product in the catalogue shares enough words with this one.")
-        names = sorted(self.terms_, key=self.terms_.__getitem__)
-        first = self._vector(prediction[0].sku, {})
-        shared = profile * first if first is not None else np.zeros(len(names))
-        order = [int(i) for i in np.argsort(-shared, kind="stable") if shared[i] > 0]
-        factors = tuple(Factor(f"shared:{names[i]}", round(float(shared[i]), 4)) for i in order[:8])
-        # A shopper reads a short reason: the two strongest tagged tokens ("same category:
-        # shoes") and three title words.
-        tagged = [names[i] for i in order if "=" in names[i]][:REASON_TAGS]
-        parts = ["same {}: {}".format(*name.replace("_", " ").split("=", 1)) for name in tagged]
-        words = [n for n in (names[i] for i in order) if "=" not in n and _telling(n)]
-        if words:
-            parts.append(f"shared words: {', '.join(sorted(words[:REASON_WORDS]))}")
-        return Explanation(f"Like {', '.join(query.skus[:3])}: {'; '.join(parts)}", factors)
+        shared = self._shared(profile, prediction[0].sku)
+        factors = tuple(Factor(f"shared:{name}", round(value, 4)) for name, value in shared[:8])
+        return Explanation(f"Like {', '.join(query.skus[:3])}: {self._reason(shared)}", factors)
+
+    def reasons(self, query: SimilarQuery, prediction: Ranking) -> list[tuple[ScoredSku, str]]:
+        """Each predicted item with what it shares with the query ("same brand: acme; ...").
+
+        The per-item reason of :meth:`explain`, with the query profile built once.
+        """
+        self.check_fitted()
+        profile = self._profile(query)
+        if profile is None:
+            return [(item, "") for item in prediction]
+        return [(item, self._reason(self._shared(profile, item.sku))) for item in prediction]

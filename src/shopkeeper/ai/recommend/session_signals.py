@@ -80,6 +80,7 @@ class SessionStep:
     query: str | None = None
     quantity: int | None = None
     scroll_pct: float | None = None
+    region: str | None = None  # where the visitor is, when the storefront says
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,7 @@ class LiveSession:
     last_at: float | None = None
     last_cart_at: float | None = None
     checkout_at: float | None = None
+    region: str | None = None  # the latest region a step named
     _search: str | None = None  # the search whose results are still being opened
     _reach: int = 0
 
@@ -181,6 +183,7 @@ class LiveSession:
     def update(self, step: SessionStep) -> LiveSession:
         """Fold one more step into the state, in place; returns ``self`` for chaining."""
         self.last_at = step.at if self.last_at is None else max(self.last_at, step.at)
+        self.region = step.region or self.region
         kind = step.type
         if kind == _SEARCH and step.query and step.query.strip():
             self.searches = [*self.searches, " ".join(step.query.split())][-MAX_SEARCHES:]

@@ -33,7 +33,9 @@ def get_similar(
     shop whose content model is not fitted yet answers an empty list with a ``note``.
     """
     models: ModelCache = request.app.state.models
-    return similar_products(runtime, models, shop_id=who.shop_id, sku=sku, k=k)
+    return similar_products(
+        runtime, models, shop_id=who.shop_id, sku=sku, k=k, cache=request.app.state.serving
+    )
 
 
 @router.get("/bought-together", response_model=RecommendationResult)
@@ -46,4 +48,6 @@ def get_bought_together(
     sku answers 404; without enough orders the list is empty with a ``note``.
     """
     models: ModelCache = request.app.state.models
-    return bought_together(runtime, models, shop_id=who.shop_id, sku=sku, k=k)
+    return bought_together(
+        runtime, models, shop_id=who.shop_id, sku=sku, k=k, cache=request.app.state.serving
+    )

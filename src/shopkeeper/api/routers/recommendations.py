@@ -47,4 +47,5 @@ def get_recommendations(
         sku=sku,
         placement=placement,
         k=k,
+        cache=request.app.state.serving,
     )

@@ -19,6 +19,11 @@ from shopkeeper.services.access.principal import Principal
 _PREFIX = {KeyKind.SECRET: "sk_", KeyKind.PUBLISHABLE: "pk_"}
 
 
+def looks_publishable(raw: str) -> bool:
+    """Whether ``raw`` has the publishable prefix (authentication still decides)."""
+    return raw.startswith(_PREFIX[KeyKind.PUBLISHABLE])
+
+
 @dataclass(frozen=True, slots=True)
 class IssuedKey:
     """A new key: ``raw`` is shown once and never stored."""

@@ -1,0 +1,117 @@
+"""What an API worker keeps between storefront requests: short-lived copies of slow rows.
+
+A recommendation request would otherwise read the publishable key, the shop's holdout
+setting, its rules and policy, and the facts of every candidate product from the
+database: half a dozen round trips for rows that change a few times a day, on the path
+the storefront waits for. Each worker keeps them for :data:`TTL_SECONDS`; a change made
+elsewhere (a new price, a sold-out product, a rule, a revoked key) shows within that time.
+Back-office calls and the dashboard read the database directly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from cachetools import TTLCache
+
+from shopkeeper.core.clock import Clock
+from shopkeeper.services.access.principal import Principal
+from shopkeeper.services.recommend_rules_apply import Policy, ProductFacts, Rule
+
+TTL_SECONDS = 10.0
+# A product the shop does not have is remembered too, so an unknown sku costs one query.
+_MISSING = object()
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ShopRules:
+    """A shop's recommendation rules, policy and currency, as one cached value."""
+
+    rules: tuple[Rule, ...]
+    policy: Policy
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class HoldoutSetting:
+    """The shop's holdout salt and the recommend capability's holdout share."""
+
+    salt: str
+    share: float
+
+
+class ServingCache:
+    """Per-worker TTL caches for the storefront's hot path; thread-safe.
+
+    Examples
+    --------
+    >>> from datetime import UTC, datetime
+    >>> from shopkeeper.testing.clock import FakeClock
+    >>> clock = FakeClock(datetime(2026, 11, 26, tzinfo=UTC))
+    >>> cache = ServingCache(clock)
+    >>> cache.remember("k", lambda: 1), cache.remember("k", lambda: 2)
+    (1, 1)
+    >>> _ = clock.advance(seconds=TTL_SECONDS + 1)
+    >>> cache.remember("k", lambda: 2)
+    2
+    """
+
+    def __init__(
+        self, clock: Clock, ttl_seconds: float = TTL_SECONDS, max_items: int = 200_000
+    ) -> None:
+        def timer() -> float:
+            # The injected clock, so tests move time instead of sleeping.
+            return clock.now().timestamp()
+
+        self._items: TTLCache[Hashable, object] = TTLCache(max_items, ttl_seconds, timer)
+        self._lock = threading.Lock()
+
+    def remember(self, key: Hashable, load: Callable[[], T]) -> T:
+        """The value cached under ``key``, or ``load()``'s, kept for the TTL."""
+        with self._lock:
+            found = self._items.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]  # each key holds one type
+        value = load()
+        with self._lock:
+            self._items[key] = value
+        return value
+
+    def principal(self, key_hash: str, load: Callable[[], Principal]) -> Principal:
+        """The principal of a publishable key (by its hash); failures are never cached."""
+        return self.remember(("principal", key_hash), load)
+
+    def shop_rules(self, shop_id: int, load: Callable[[], ShopRules]) -> ShopRules:
+        return self.remember(("rules", shop_id), load)
+
+    def holdout(self, shop_id: int, load: Callable[[], HoldoutSetting]) -> HoldoutSetting:
+        return self.remember(("holdout", shop_id), load)
+
+    def product_facts(
+        self,
+        shop_id: int,
+        skus: Sequence[str],
+        load: Callable[[list[str]], Mapping[str, ProductFacts]],
+    ) -> dict[str, ProductFacts]:
+        """Facts of ``skus`` that exist; the ones not held are loaded in one call."""
+        found: dict[str, ProductFacts] = {}
+        missing: list[str] = []
+        with self._lock:
+            for sku in skus:
+                held = self._items.get(("product", shop_id, sku), None)
+                if held is None:
+                    missing.append(sku)
+                elif isinstance(held, ProductFacts):
+                    found[sku] = held
+        if missing:
+            loaded = load(missing)
+            with self._lock:
+                for sku in missing:
+                    facts = loaded.get(sku)
+                    self._items[("product", shop_id, sku)] = _MISSING if facts is None else facts
+            found.update(loaded)
+        return found
