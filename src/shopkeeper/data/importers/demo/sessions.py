@@ -71,6 +71,7 @@ def plan_sessions(
     orders: pd.DataFrame,
     first_line_product: IntArray,
     weekday: npt.NDArray[np.float64],
+    interest: npt.NDArray[np.float64],
     pop: Population,
     cat: Catalogue,
     cal: ShopCalendar,
@@ -80,6 +81,7 @@ def plan_sessions(
 
     Tracked buyers are a sample of the window's orders: the storefront snippet only
     sees visitors who accept analytics cookies, so most orders have no session.
+    ``interest`` is the category demand multiplier per (day, region, category).
     """
     window = min(config.events_days, cal.n_days)
     first_day = cal.n_days - window
@@ -130,7 +132,13 @@ def plan_sessions(
     referrer = rng.choice(np.array(REFERRERS), size=n, p=np.array(REFERRER_P))
     locale = rng.choice(np.array(LOCALES), size=n, p=np.array(LOCALE_P))
     locale[:n_buy] = "fr-FR"
-    category = rng.choice(len(CATEGORIES), size=n, p=category_shares()).astype(np.int64)
+    # What a visitor comes for follows the season, trends, weather and local events of
+    # their day and region, as purchases do: on a wet day browsing leans to rainwear too.
+    day = np.concatenate([days[bought], visit_day])
+    lean = category_shares()[None, :] * interest[day, region]
+    cumulative = np.cumsum(lean / lean.sum(axis=1, keepdims=True), axis=1)
+    draws = rng.random(n)[:, None]
+    category = np.minimum((cumulative < draws).sum(axis=1), len(CATEGORIES) - 1).astype(np.int64)
     category[:n_buy] = cat.category[first_line_product[bought]]
     return SessionPlan(
         hex_ids(rng, n, "sess-"),

@@ -121,8 +121,9 @@ def generate_shop(config: DemoShopConfig, progress: Progress | None = None) -> G
     first_line = np.full(len(orders), -1, dtype=np.int64)
     rows, first_pos = np.unique(line_order_row, return_index=True)
     first_line[rows] = tables.line_product[first_pos]
+    interest = category_day[:, None, :] * regional
     plan = plan_sessions(
-        config, orders, first_line, model.weekday, pop, cat, cal, stream(seed, "sessions")
+        config, orders, first_line, model.weekday, interest, pop, cat, cal, stream(seed, "sessions")
     )
     event_frame = build_events(
         plan,
