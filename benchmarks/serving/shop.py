@@ -53,7 +53,7 @@ class LoadedShop:
     public_key: str
     secret_key: str
     shop_id: int
-    counts: dict[str, int]
+    counts: dict[str, object]  # row counts, and the names of the fitted models
     seconds: dict[str, float]
 
 
@@ -235,6 +235,10 @@ def load_shop(
         "orders": len(orders),
         "order_lines": lines,
         "sold_out_products": sum(1 for row in stock if row["on_hand"] == 0),
-        "fitted_models": 1 + (runs.session is not None),
+        "fitted_models": sorted(
+            name
+            for name in ("popularity", "session", "customer", "content", "together", "context")
+            if getattr(runs, name) is not None
+        ),
     }
     return LoadedShop(public.raw, secret.raw, shop.id, counts, seconds)

@@ -37,8 +37,8 @@ from shopkeeper.services.product_recommendations import catalog_item, customer_c
 from shopkeeper.services.recommend_context import rerank
 from shopkeeper.services.recommend_groups import serving_group
 from shopkeeper.services.recommend_result import answer, merge, reasoned
-from shopkeeper.services.recommend_rules_apply import Candidate, ProductFacts
-from shopkeeper.services.recommend_rules_context import load_rule_context, read_product_facts
+from shopkeeper.services.recommend_rules_apply import Candidate
+from shopkeeper.services.recommend_rules_context import load_rule_context, product_facts
 from shopkeeper.services.recommend_slots import (
     CONTENT_CAPABILITY,
     CONTEXT_CAPABILITY,
@@ -80,11 +80,8 @@ class _Gathered:
 def _require_product(runtime: Runtime, shop_id: int, sku: str, cache: ServingCache | None) -> None:
     """NotFoundError for a sku the shop does not have: the caller's mistake, not a cold start."""
 
-    def read(skus: list[str]) -> dict[str, ProductFacts]:
-        with runtime.sessions() as session:
-            return read_product_facts(session, shop_id, skus)
-
-    found = read([sku]) if cache is None else cache.product_facts(shop_id, [sku], read)
+    with runtime.sessions() as session:
+        found = product_facts(session, shop_id, [sku], cache)
     if sku not in found:
         raise NotFoundError(f"no product with sku {sku!r}", sku=sku)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from shopkeeper.data.tables import (
@@ -37,6 +37,8 @@ from shopkeeper.services.serving_cache import ServingCache, ShopRules
 
 # A cancelled or returned order leaves the customer without the product.
 NOT_OWNED_STATUSES = ("cancelled", "returned")
+# Up to this many products a worker caches the whole catalogue's facts (a few MB).
+SNAPSHOT_LIMIT = 50_000
 
 
 class RuleContext(NamedTuple):
@@ -76,14 +78,17 @@ def read_shop_rules(session: Session, shop_id: int) -> ShopRules:
     return ShopRules(rules, policy, currency)
 
 
-def read_product_facts(session: Session, shop_id: int, skus: list[str]) -> dict[str, ProductFacts]:
-    """Facts of the products among ``skus`` that exist, with whether each may be offered.
+def read_product_facts(
+    session: Session, shop_id: int, skus: list[str] | None
+) -> dict[str, ProductFacts]:
+    """Facts of the products among ``skus`` (all the shop's when ``None``) that exist.
 
     A product whose stock rows add up to nothing is sold out; one without stock rows is
     sold without tracking and stays sellable.
     """
-    if not skus:
+    if skus is not None and not skus:
         return {}
+    wanted = ProductRow.sku.in_(skus) if skus is not None else true()
     rows = session.execute(
         select(
             ProductRow.sku,
@@ -98,7 +103,7 @@ def read_product_facts(session: Session, shop_id: int, skus: list[str]) -> dict[
             func.coalesce(func.sum(StockLevelRow.on_hand), 0),
         )
         .outerjoin(StockLevelRow, StockLevelRow.product_id == ProductRow.id)
-        .where(ProductRow.shop_id == shop_id, ProductRow.sku.in_(skus))
+        .where(ProductRow.shop_id == shop_id, wanted)
         .group_by(ProductRow.id)
     ).all()
     return {
@@ -113,6 +118,30 @@ def read_product_facts(session: Session, shop_id: int, skus: list[str]) -> dict[
         )
         for sku, title, category, brand, price, cost, consumable, status, levels, on_hand in rows
     }
+
+
+def _catalogue(session: Session, shop_id: int) -> dict[str, ProductFacts] | None:
+    """Every product's facts, or ``None`` for a catalogue too large to hold whole."""
+    count = session.scalar(select(func.count(ProductRow.id)).where(ProductRow.shop_id == shop_id))
+    return None if (count or 0) > SNAPSHOT_LIMIT else read_product_facts(session, shop_id, None)
+
+
+def product_facts(
+    session: Session, shop_id: int, skus: list[str], cache: ServingCache | None
+) -> dict[str, ProductFacts]:
+    """Facts of the products among ``skus`` that exist: from ``cache`` when given.
+
+    A catalogue of up to :data:`SNAPSHOT_LIMIT` products is cached whole (one query per
+    TTL per worker, then every lookup is a dictionary hit); a larger one sku by sku.
+    """
+    if cache is None:
+        return read_product_facts(session, shop_id, skus)
+    whole = cache.remember(("catalogue", shop_id), lambda: _catalogue(session, shop_id))
+    if whole is not None:
+        return {sku: whole[sku] for sku in skus if sku in whole}
+    return cache.product_facts(
+        shop_id, skus, lambda missing: read_product_facts(session, shop_id, missing)
+    )
 
 
 def _owned(session: Session, shop_id: int, customer_id: str, skus: list[str]) -> set[str]:
@@ -156,13 +185,7 @@ def load_rule_context(
             for r in shop.rules
             if r.action is RuleAction.PIN and r.target_kind is TargetKind.SKU
         }
-        ordered = sorted(wanted)
-        if cache is None:
-            products = read_product_facts(session, shop_id, ordered)
-        else:
-            products = cache.product_facts(
-                shop_id, ordered, lambda missing: read_product_facts(session, shop_id, missing)
-            )
+        products = product_facts(session, shop_id, sorted(wanted), cache)
         durables = [s for s, facts in products.items() if not facts.is_consumable]
         owned = (
             _owned(session, shop_id, customer_id, durables) if customer_id and durables else set()

@@ -69,16 +69,29 @@ class ServingCache:
 
         self._items: TTLCache[Hashable, object] = TTLCache(max_items, ttl_seconds, timer)
         self._lock = threading.Lock()
+        self._loading: dict[Hashable, threading.Lock] = {}
 
     def remember(self, key: Hashable, load: Callable[[], T]) -> T:
         """The value cached under ``key``, or ``load()``'s, kept for the TTL."""
         with self._lock:
             found = self._items.get(key, _MISSING)
-        if found is not _MISSING:
-            return found  # type: ignore[return-value]  # each key holds one type
-        value = load()
-        with self._lock:
-            self._items[key] = value
+            if found is not _MISSING:
+                return found  # type: ignore[return-value]  # each key holds one type
+            loading = self._loading.setdefault(key, threading.Lock())
+        # One thread loads while the others asking for the same key wait for its result:
+        # when a whole catalogue expires under load, it is read once, not once per thread.
+        with loading:
+            with self._lock:
+                found = self._items.get(key, _MISSING)
+            if found is not _MISSING:
+                return found  # type: ignore[return-value]
+            try:
+                value = load()
+                with self._lock:
+                    self._items[key] = value
+            finally:
+                with self._lock:
+                    self._loading.pop(key, None)
         return value
 
     def principal(self, key_hash: str, load: Callable[[], Principal]) -> Principal:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -46,3 +48,18 @@ def test_a_failed_load_is_not_cached() -> None:
             cache.remember("key", fail)
     assert len(calls) == 2
     assert cache.remember("key", lambda: 7) == 7
+
+
+def test_threads_missing_the_same_key_load_it_once() -> None:
+    cache = ServingCache(FakeClock(datetime(2026, 11, 26, tzinfo=UTC)))
+    loads: list[int] = []
+
+    def slow_load() -> int:
+        loads.append(1)
+        time.sleep(0.2)  # long enough for the other threads to ask meanwhile
+        return 42
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: cache.remember("catalogue", slow_load), range(8)))
+    assert results == [42] * 8
+    assert len(loads) == 1
