@@ -8,7 +8,10 @@ what came before each period), and scores on the held-out sessions' steps:
 - ``generator``: the candidates in the generators' own order (session model, then popularity);
 - ``no_context``: LightGBM lambdarank on generator, price and stock features only;
 - ``context``: the same plus the context features (category lifts by weather, hour,
-  weekday, month and local events in the visitor's region; trend).
+  weekday, month and local events in the visitor's region; trend);
+- ``shipped``: what a shop would serve: the fit keeps the context features only when they
+  rank better on the latest fifth of its training days
+  (:func:`shopkeeper.ai.recommend.context_choice.choose_features`).
 
 Every figure is NDCG@10 on the steps whose next product the generators proposed (the
 re-ranker can only reorder; ``coverage`` says how many that is). ``gain`` is context minus
@@ -37,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from shopkeeper.ai.recommend.context_choice import choose_features, ndcg_at_10
 from shopkeeper.ai.recommend.context_features import (
     CONTEXT_FEATURES,
     WeatherTable,
@@ -50,7 +54,6 @@ from shopkeeper.ai.recommend.context_groups import (
     session_paths,
 )
 from shopkeeper.ai.recommend.context_ranker import (
-    ContextRankQuery,
     LambdaRankContextRanker,
     RankingGroups,
 )
@@ -103,29 +106,6 @@ def shop_frames(shop: GeneratedShop) -> dict[str, Any]:
     }
 
 
-def ndcg_at_10(
-    model: LambdaRankContextRanker | None, built: BuiltGroups, names: tuple[str, ...]
-) -> np.ndarray:
-    """NDCG@10 of each group; the single chosen product is the only relevant one."""
-    columns = [built.groups.feature_names.index(n) for n in names]
-    out = np.zeros(len(built.skus))
-    start = 0
-    for g, (skus, context) in enumerate(zip(built.skus, built.contexts, strict=True)):
-        stop = start + len(skus)
-        truth = skus[int(np.argmax(built.groups.chosen[start:stop]))]
-        if model is None:
-            order = list(skus)
-        else:
-            query = ContextRankQuery(
-                skus, built.groups.features[start:stop, columns], context, explain_top=0
-            )
-            order = [item.sku for item in model.predict(query)]
-        rank = order.index(truth)
-        out[g] = 1.0 / np.log2(rank + 2) if rank < 10 else 0.0
-        start = stop
-    return out
-
-
 def bootstrap(diff: np.ndarray, sessions: np.ndarray, reps: int, seed: int) -> tuple[float, float]:
     """95% interval of the mean per-step difference, resampling whole sessions."""
     codes, index = np.unique(sessions, return_inverse=True)
@@ -169,11 +149,14 @@ def run_setting(config: DemoShopConfig, args: argparse.Namespace) -> dict[str, A
     plain = tuple(n for n in names if n not in CONTEXT_FEATURES)
     with_context = LambdaRankContextRanker(seed=config.seed).fit(train.groups)
     without = LambdaRankContextRanker(seed=config.seed).fit(select_features(train.groups, plain))
+    # What the shop would serve: the fit's own check on the latest training days decides.
+    choice = choose_features(train, seed=config.seed)
     scores = {
         "generator": ndcg_at_10(None, test, names),
         "no_context": ndcg_at_10(without, test, plain),
         "context": ndcg_at_10(with_context, test, names),
     }
+    scores["shipped"] = scores["context"] if choice.uses_context else scores["no_context"]
     low, high = bootstrap(
         scores["context"] - scores["no_context"], test.sessions, args.reps, config.seed
     )
@@ -202,6 +185,8 @@ def run_setting(config: DemoShopConfig, args: argparse.Namespace) -> dict[str, A
         "gain_ci95_high": round(100.0 * high, 3),
         **sliced,
         "top_features": top,
+        "shipped_uses_context": choice.uses_context,
+        "shipped_validation_ndcg10": {"context": choice.ndcg_context, "plain": choice.ndcg_plain},
         "_diff": scores["context"] - scores["no_context"],
         "_sessions": np.char.add(f"{config.seed}:", test.sessions),
         "_buying": slices["buying_sessions"],
@@ -299,16 +284,18 @@ def main(argv: list[str] | None = None) -> int:
         }
     print()
     print(
-        "| demo effects | generator | no context | context | gain [95% CI] | test steps "
+        "| demo effects | generator | no context | context | gain [95% CI] | shipped (context?) "
+        "| test steps "
         "| new-visitor steps: no context / context [gain CI] "
         "| buying visits: no context / context [gain CI] |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, row in rows:
         n, c, b = row["ndcg@10"], row["cold_start"], row["buying_sessions"]
         print(
             f"| {name} | {n['generator']:.2f} | {n['no_context']:.2f} | {n['context']:.2f} "
             f"| {row['gain']:+.2f} [{row['gain_ci95_low']:+.2f}, {row['gain_ci95_high']:+.2f}] "
+            f"| {n['shipped']:.2f} ({'yes' if row['shipped_uses_context'] else 'no'}) "
             f"| {row['test_groups']:,} | {c['ndcg@10']['no_context']:.2f} / "
             f"{c['ndcg@10']['context']:.2f} [{c['gain_ci95_low']:+.2f}, {c['gain_ci95_high']:+.2f}] "
             f"| {b['ndcg@10']['no_context']:.2f} / {b['ndcg@10']['context']:.2f} "
@@ -317,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, p in results["pooled"].items():
         print(
             f"| {name}, pooled | | | | {p['gain']:+.2f} [{p['gain_ci95_low']:+.2f}, "
-            f"{p['gain_ci95_high']:+.2f}] | {p['test_groups']:,} | | {p['buying_gain']:+.2f} "
+            f"{p['gain_ci95_high']:+.2f}] | | {p['test_groups']:,} | | {p['buying_gain']:+.2f} "
             f"[{p['buying_gain_ci95_low']:+.2f}, {p['buying_gain_ci95_high']:+.2f}] |"
         )
     report = {

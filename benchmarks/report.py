@@ -26,6 +26,35 @@ def _flatten(prefix: str, value: Any, rows: list[tuple[str, str]]) -> None:
         rows.append((prefix, value))
 
 
+MODEL_COLUMNS = (
+    ("p@20", "P@20 %"),
+    ("mrr@20", "MRR@20 %"),
+    ("fit_s", "fit s"),
+    ("latency_mean_ms", "mean ms"),
+    ("latency_p99_ms", "p99 ms"),
+)
+
+
+def _model_table(data: dict[str, Any]) -> list[str]:
+    """A results file with per-model figures (``models``) as one row per model."""
+    models = data.get("models")
+    if not isinstance(models, dict) or not all(isinstance(m, dict) for m in models.values()):
+        return []
+    header = "| model | " + " | ".join(label for _, label in MODEL_COLUMNS) + " |"
+    lines = [header, "|---" * (len(MODEL_COLUMNS) + 1) + "|"]
+    for name, figures in models.items():
+        cells = [
+            f"{figures[key]:,.2f}" if isinstance(figures.get(key), (int, float)) else ""
+            for key, _ in MODEL_COLUMNS
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for name, figures in (data.get("published") or {}).items():
+        if isinstance(figures, dict):
+            cells = [f"{figures[k]:.2f}" if k in figures else "" for k, _ in MODEL_COLUMNS]
+            lines.append(f"| {name} (published) | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
 def render() -> str:
     lines = [
         "# Benchmarks",
@@ -38,8 +67,10 @@ def render() -> str:
     for path in sorted(RESULTS.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         rows: list[tuple[str, str]] = []
-        _flatten("", data, rows)
-        lines += [f"## {path.stem}", "", "| metric | value |", "|---|---|"]
+        table = _model_table(data)
+        shown = {"models", "published"} if table else set()
+        _flatten("", {k: v for k, v in data.items() if k not in shown}, rows)
+        lines += [f"## {path.stem}", "", *table, "| metric | value |", "|---|---|"]
         lines += [f"| {name} | {value} |" for name, value in rows]
         lines.append("")
     return "\n".join(lines)

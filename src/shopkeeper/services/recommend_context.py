@@ -18,7 +18,9 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 from sqlalchemy import func, select
 
+from shopkeeper.ai.recommend.context_choice import choose_features
 from shopkeeper.ai.recommend.context_features import (
+    ALL_FEATURES,
     ContextStats,
     WeatherTable,
     build_context_stats,
@@ -31,6 +33,7 @@ from shopkeeper.ai.recommend.context_groups import (
     WINDOW_DAYS,
     build_groups,
     fit_generators,
+    select_features,
     session_paths,
 )
 from shopkeeper.ai.recommend.context_ranker import ContextRankQuery, LambdaRankContextRanker
@@ -139,17 +142,22 @@ def fit_context_ranker(runtime: Runtime, shop_id: int) -> model_runs.ModelRun | 
     built = build_groups(window, stats, history.weather, generators, max_groups=MAX_GROUPS)
     if not built.skus:
         return None
+    # Context features ship only if they rank better on the latest days than without.
+    choice = choose_features(built)
     return model_runs.fit_and_store(
         runtime,
         shop_id=shop_id,
         model=LambdaRankContextRanker(),
-        data=built.groups,
+        data=select_features(built.groups, choice.names),
         data_start=start,
         data_end=end,
         metrics={
             "groups": len(built.skus),
             "sessions": len(set(built.sessions.tolist())),
             "coverage_pct": round(100.0 * len(built.skus) / max(built.offered, 1), 2),
+            "uses_context": choice.uses_context,
+            "validation_ndcg10_context": choice.ndcg_context,
+            "validation_ndcg10_plain": choice.ndcg_plain,
         },
         capability=CONTEXT_CAPABILITY,
     )
@@ -263,6 +271,8 @@ def rerank(
     popular = _optional(models, shop_id, PopularityRecommender.capability)
     popularity = dict(popular.scores_) if isinstance(popular, PopularityRecommender) else {}
     features = candidate_features(stats, context, candidates, session_scores, popularity)
+    # The shop's model may have been fitted without the context features (see fit).
+    features = features[:, [ALL_FEATURES.index(n) for n in model.feature_names_]]
     ranked = model.predict(
         ContextRankQuery(tuple(c.sku for c in candidates), features, context, EXPLAIN_TOP)
     )

@@ -47,6 +47,12 @@ def test_fit_stores_a_ranker_that_reorders_candidates_with_reasons(
     assert run.capability == CONTEXT_CAPABILITY
     assert run.model_name == LambdaRankContextRanker.name()
     assert run.metrics["groups"] > 100
+    # The fit says whether context earned its place on its latest days, and on what figures.
+    context, plain = (
+        run.metrics["validation_ndcg10_context"],
+        run.metrics["validation_ndcg10_plain"],
+    )
+    assert run.metrics["uses_context"] == (context > plain)
     with runtime.sessions() as session:
         assert current_run(session, shop_id, CONTEXT_CAPABILITY) is not None
         last = session.scalar(select(func.max(EventRow.occurred_at)))
