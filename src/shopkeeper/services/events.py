@@ -17,7 +17,8 @@ from shopkeeper.core.errors import InvalidInputError
 from shopkeeper.data.database import transaction
 from shopkeeper.data.session_store import Interaction, SessionStore
 from shopkeeper.data.tables import EventRow
-from shopkeeper.domain.events import MAX_EVENTS_PER_BATCH, EventIn, EventType
+from shopkeeper.domain.events import MAX_EVENTS_PER_BATCH, EventIn
+from shopkeeper.services.live_session import NOT_LIVE
 
 # Client clocks drift; anything further ahead than this is a bug, not drift.
 MAX_CLOCK_SKEW = timedelta(minutes=10)
@@ -137,9 +138,7 @@ def record_events(
             result.duplicates.append(key)
             continue
         result.accepted.append(key)
-        if event.type is EventType.RECOMMENDATION_IMPRESSION:
-            # What the shop showed, not what the visitor did: it stays out of the live
-            # session, where a carousel's worth per page would push real steps out.
+        if event.type.value in NOT_LIVE:
             continue
         live[event.session_id].append(
             Interaction(

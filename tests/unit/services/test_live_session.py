@@ -11,7 +11,12 @@ from typing import Any
 import pytest
 
 from shopkeeper.ai.recommend import session_signals as sig
-from shopkeeper.data.session_store import Interaction, RedisSessionStore, make_session_store
+from shopkeeper.data.session_store import (
+    InProcessSessionStore,
+    Interaction,
+    RedisSessionStore,
+    make_session_store,
+)
 from shopkeeper.domain.shops import Shop
 from shopkeeper.services import events
 from shopkeeper.services.live_session import read_live_session
@@ -173,3 +178,25 @@ def test_the_region_of_the_latest_event_is_the_visitors(live_runtime: Runtime, s
         {"type": "view", "sku": "STOVE"},  # a later event without a region keeps it
     )
     assert read_live_session(live_runtime, shop.id, session_id).region == "Bretagne"
+
+
+def test_a_session_the_store_lost_is_read_back_from_the_events(
+    runtime: Runtime, shop: Shop
+) -> None:
+    session_id = f"s-{uuid.uuid4().hex}"
+    record(
+        runtime,
+        shop,
+        session_id,
+        {"type": "view", "sku": "TENT", "context": {"region": "Bretagne"}},
+        {"type": "recommendation_impression", "sku": "LAMP", "rec_request_id": "r-1"},
+        {"type": "add_to_cart", "sku": "MAT", "quantity": 1},
+    )
+    # A restarted worker: same database, empty in-process store.
+    restarted = dataclasses.replace(runtime, session_store=InProcessSessionStore())
+    live = read_live_session(restarted, shop.id, session_id)
+    assert live.items == ("TENT", "MAT")
+    assert live.cart == ("MAT",)
+    assert live.region == "Bretagne"
+    # Put back in the store: the next read does not need the database.
+    assert len(restarted.session_store.recent(shop.id, session_id)) == 2
