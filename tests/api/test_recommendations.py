@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shopkeeper.data.database import transaction
 from shopkeeper.domain.proposals import Capability
@@ -311,3 +313,49 @@ def test_a_cart_left_for_half_an_hour_comes_back_first_on_the_home_page(
         "Still in your cart",
     )
     assert later["items"][1]["sku"] == "PAD-D"
+
+
+text = st.text(max_size=80) | st.sampled_from(["", " ", "LAMP-A", "RUG-C", "s-a", "%00", "é😀"])
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    path=st.sampled_from(["", "/similar", "/bought-together"]),
+    session_id=text,
+    customer_id=text,
+    sku=text,
+    placement=st.sampled_from(["home", "product", "cart", "email", "", "HOME", "banner"]),
+    k=st.sampled_from(["1", "10", "50", "0", "51", "-3", "ten", ""]),
+)
+def test_no_parameters_make_the_storefront_endpoints_fail(
+    fitted: dict[str, Any],
+    client: TestClient,
+    keys: Keys,
+    path: str,
+    session_id: str,
+    customer_id: str,
+    sku: str,
+    placement: str,
+    k: str,
+) -> None:
+    params = {
+        "session_id": session_id,
+        "customer_id": customer_id,
+        "sku": sku,
+        "placement": placement,
+        "k": k,
+    }
+    response = client.get(
+        f"/v1/recommendations{path}", params=params, headers=auth(keys.publishable)
+    )
+    # A clear answer for every input: a list, an unknown product, or a named bad field.
+    assert response.status_code in (200, 404, 422), response.text
+    body = response.json()
+    if response.status_code == 200:
+        assert isinstance(body["items"], list)
+    else:
+        assert body.get("message") or body.get("detail"), body

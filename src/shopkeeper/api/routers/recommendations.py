@@ -42,9 +42,10 @@ def get_recommendations(
         runtime,
         models,
         shop_id=who.shop_id,
-        session_id=session_id,
-        customer_id=customer_id,
-        sku=sku,
+        # An empty parameter (a template that had nothing to put there) means "none".
+        session_id=session_id or None,
+        customer_id=customer_id or None,
+        sku=sku or None,
         placement=placement,
         k=k,
         cache=request.app.state.serving,
