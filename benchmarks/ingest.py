@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -46,26 +45,16 @@ from shopkeeper.services.access import api_keys
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import create_shop, ensure_default_shop
 
+# Run as a script, only benchmarks/ is on the path; shared helpers are imported as a package.
+if str(Path(__file__).resolve().parents[1]) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.machine import machine_info
+
 HERE = Path(__file__).resolve().parent
 RESULT = HERE / "results" / "ingest.json"
 TARGETS = {"sqlite": 2_000, "postgres": 5_000}
 TYPES = ("view", "view", "view", "click", "add_to_cart", "search", "scroll")
-
-
-def machine_info() -> dict[str, Any]:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}",
-        "python": platform.python_version(),
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
 
 
 def make_event(n: int, now: datetime) -> dict[str, Any]:

@@ -28,8 +28,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import platform
 import shlex
 import sys
 import time
@@ -59,6 +57,12 @@ from shopkeeper.ai.recommend.context_ranker import (
 )
 from shopkeeper.data.importers.demo import DemoShopConfig, GeneratedShop, generate_shop
 from shopkeeper.data.importers.demo.timeline import TIME_ZONE
+
+# Run as a script, only benchmarks/ is on the path; shared helpers are imported as a package.
+if str(Path(__file__).resolve().parents[1]) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.machine import machine
 
 RESULTS = Path(__file__).resolve().parent / "results"
 EFFECTS_OFF = {
@@ -222,18 +226,6 @@ def _importance(model: LambdaRankContextRanker, groups: RankingGroups) -> dict[s
     total = float(gains.sum()) or 1.0
     ranked = sorted(zip(groups.feature_names, gains, strict=True), key=lambda p: -p[1])
     return {name: round(100.0 * float(g) / total, 1) for name, g in ranked[:6]}
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import platform
 import shlex
 import sys
 import tempfile
@@ -30,7 +29,6 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.machine import machine_info  # noqa: E402
 from benchmarks.serving.infra import free_redis_db, fresh_database, server  # noqa: E402
 from benchmarks.serving.load import LoadPlan, client_process, warm_live_sessions  # noqa: E402
 from benchmarks.serving.probe import run_probes  # noqa: E402
@@ -53,22 +52,6 @@ RESULT = HERE / "results" / "recommend_serving.json"
 TARGET_P99_MS = 20.0
 WARM_REQUESTS = 400
 SEQUENTIAL_REQUESTS = 300
-
-
-def machine_info() -> dict[str, Any]:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}",
-        "python": platform.python_version(),
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
 
 
 def warm_up(plan: LoadPlan) -> dict[str, Any]:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
-import platform
-from pathlib import Path
 from typing import Any
 
 
@@ -16,18 +13,6 @@ def grid(space: dict[str, list[Any]], names: tuple[str, ...]) -> list[dict[str, 
         dict(zip(keys, combo, strict=True))
         for combo in itertools.product(*(usable[key] for key in keys))
     ]
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
 
 
 def table(results: dict[str, dict[str, Any]]) -> str:
