@@ -33,10 +33,11 @@ if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
 import numpy as np  # noqa: E402
+from benchmarks.machine import machine  # noqa: E402
 from benchmarks.sbr.baselines import SessionPopularity  # noqa: E402
 from benchmarks.sbr.datasets import SbrData, load, tune_split  # noqa: E402
 from benchmarks.sbr.metrics import evaluate  # noqa: E402
-from benchmarks.sbr.output import grid, machine, table  # noqa: E402
+from benchmarks.sbr.output import grid, table  # noqa: E402
 from benchmarks.sbr.settings import (  # noqa: E402
     COMMITTED,
     GRIDS,
