@@ -175,18 +175,23 @@ def auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-def serve_every_session(runtime: Runtime, shop_id: int) -> None:
-    """Hold no session out of personal recommendations.
-
-    A shop's holdout salt is random, so with the default 10% share any fixed session id of
-    a test could land in the holdout (served popularity only) for one run in ten.
-    """
+def hold_out_recommendations(runtime: Runtime, shop_id: int, share: float) -> None:
+    """Set the share of sessions served popularity only (the recommend holdout)."""
     with transaction(runtime.sessions) as session:
         holdout.set_holdout_share(
             session,
             runtime.clock,
             shop_id=shop_id,
             capability=Capability.RECOMMEND,
-            share=0.0,
+            share=share,
             actor="test",
         )
+
+
+def serve_every_session(runtime: Runtime, shop_id: int) -> None:
+    """Hold no session out of personal recommendations.
+
+    A shop's holdout salt is random, so with the default 10% share any fixed session id of
+    a test could land in the holdout (served popularity only) for one run in ten.
+    """
+    hold_out_recommendations(runtime, shop_id, 0.0)

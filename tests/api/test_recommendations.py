@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shopkeeper.data.database import transaction
 from shopkeeper.domain.proposals import Capability
 from shopkeeper.domain.shops import Shop
 from shopkeeper.services import holdout
@@ -21,7 +20,7 @@ from shopkeeper.services.recommend_rules_apply import DEFAULT_MAX_PER_CATEGORY a
 from shopkeeper.services.recommend_slots import SESSION_CAPABILITY
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.testing.clock import FakeClock
-from tests.conftest import Keys, auth, serve_every_session
+from tests.conftest import Keys, auth, hold_out_recommendations, serve_every_session
 
 pytestmark = pytest.mark.postgres
 
@@ -258,15 +257,7 @@ def test_the_shop_rules_apply_to_live_recommendations(
 def test_a_held_out_session_is_served_popularity_only(
     fitted: dict[str, Any], client: TestClient, keys: Keys, runtime: Runtime, shop: Shop
 ) -> None:
-    with transaction(runtime.sessions) as session:
-        holdout.set_holdout_share(
-            session,
-            runtime.clock,
-            shop_id=shop.id,
-            capability=Capability.RECOMMEND,
-            share=0.5,
-            actor="test",
-        )
+    hold_out_recommendations(runtime, shop.id, 0.5)
     held = next(
         f"s-held-{n}"
         for n in range(1000)

@@ -7,17 +7,15 @@ publishable key. Browser tests are marked ``browser`` and skip when chromium is 
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import select, update
 
 from shopkeeper.api.app import create_app, prepare_database
@@ -31,6 +29,7 @@ from shopkeeper.services.catalog import upsert_product
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import DEFAULT_SHOP_SLUG, get_shop_by_slug
 from shopkeeper.testing.settings import make_test_settings
+from tests.threaded_server import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -81,12 +80,6 @@ class LiveServer:
         return rows
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _seed(runtime: Runtime, settings: Settings, *, consent_required: bool) -> tuple[int, str]:
     prepare_database(runtime, settings)
     with transaction(runtime.sessions) as session:
@@ -117,34 +110,23 @@ def _seed(runtime: Runtime, settings: Settings, *, consent_required: bool) -> tu
 @pytest.fixture
 def live_server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     """Start servers on demand (``consent_required=...``); all are stopped at the end."""
-    running: list[tuple[uvicorn.Server, threading.Thread, Runtime]] = []
+    with ExitStack() as running:
 
-    def start(*, consent_required: bool = False) -> LiveServer:
-        db = tmp_path / f"live-{len(running)}.db"
-        settings = make_test_settings(database_url=f"sqlite:///{db}", model_dir=tmp_path / "models")
-        # The real clock: the browser stamps events with its own (real) time.
-        runtime = Runtime.from_settings(settings)
-        shop_id, key = _seed(runtime, settings, consent_required=consent_required)
-        port = _free_port()
-        config = uvicorn.Config(
-            create_app(settings, runtime=runtime), host="127.0.0.1", port=port, log_level="warning"
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the live server did not start")
-            time.sleep(0.05)
-        running.append((server, thread, runtime))
-        return LiveServer(f"http://127.0.0.1:{port}", runtime, key, shop_id)
+        def start(*, consent_required: bool = False) -> LiveServer:
+            db = tmp_path / f"live-{len(runtimes)}.db"
+            settings = make_test_settings(
+                database_url=f"sqlite:///{db}", model_dir=tmp_path / "models"
+            )
+            # The real clock: the browser stamps events with its own (real) time.
+            runtime = Runtime.from_settings(settings)
+            runtimes.append(runtime)
+            running.callback(runtime.engine.dispose)
+            shop_id, key = _seed(runtime, settings, consent_required=consent_required)
+            url = running.enter_context(serving(create_app(settings, runtime=runtime)))
+            return LiveServer(url, runtime, key, shop_id)
 
-    yield start
-    for server, thread, runtime in running:
-        server.should_exit = True
-        thread.join(timeout=10)
-        runtime.engine.dispose()
+        runtimes: list[Runtime] = []
+        yield start
 
 
 @pytest.fixture

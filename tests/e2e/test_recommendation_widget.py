@@ -6,8 +6,6 @@ tests open product pages and check what the carousel shows and what it records.
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -15,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import uvicorn
 
 from shopkeeper.api.app import create_app
 from shopkeeper.data.database import transaction
@@ -28,7 +25,8 @@ from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import get_shop
 from shopkeeper.testing.settings import make_test_settings
 from tests.conftest import serve_every_session
-from tests.e2e.conftest import LiveServer, _free_port, _seed
+from tests.e2e.conftest import LiveServer, _seed
+from tests.threaded_server import serving
 
 pytestmark = pytest.mark.browser
 
@@ -97,22 +95,8 @@ def rec_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
     runtime = Runtime.from_settings(settings)
     shop_id, key = _seed(runtime, settings, consent_required=False)
     _prepare(runtime, shop_id)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, runtime=runtime), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", runtime, key, shop_id)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings, runtime=runtime)) as url:
+        yield LiveServer(url, runtime, key, shop_id)
     runtime.engine.dispose()
 
 

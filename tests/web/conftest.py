@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -26,6 +22,7 @@ from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import DEFAULT_SHOP_SLUG, get_shop_by_slug
 from shopkeeper.testing.clock import FakeClock
 from shopkeeper.testing.settings import make_test_settings
+from tests.threaded_server import serving
 from tests.web.seed import PASSWORD, USERS, Seeded, seed_shop, seed_users
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -70,13 +67,6 @@ def signed_in(client: TestClient, seeded: Seeded) -> Callable[[Role], str]:
     return lambda role: sign_in(client, role)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @dataclass(frozen=True)
 class LiveServer:
     url: str
@@ -107,18 +97,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     seed_users(runtime, shop)
     seed_shop(runtime, shop)
     app = create_app(settings, runtime=runtime)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", runtime, shop, app)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, lifespan="on") as url:
+        yield LiveServer(url, runtime, shop, app)
     engine.dispose()
