@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from shopkeeper.core.errors import AuthenticationError
@@ -20,7 +21,9 @@ from shopkeeper.services.shops import get_shop
 KEY_HEADER = "X-Shopkeeper-Key"
 
 
-def get_runtime(request: Request) -> Runtime:
+# The cheap dependencies are coroutines: FastAPI runs a plain function on the thread pool,
+# and on the storefront's hot path each such hop costs more than the work it does.
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -51,7 +54,7 @@ def raw_key(request: Request) -> tuple[str | None, bool]:
     return request.query_params.get("key"), True
 
 
-def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
+async def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
     cached: Principal | None = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
@@ -68,9 +71,13 @@ def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
     if api_keys.looks_publishable(key):
         # Storefront keys ask on every page view: each worker remembers them briefly.
         cache: ServingCache = request.app.state.serving
-        principal = cache.principal(api_keys.hash_key(key), authenticate)
+        key_hash = api_keys.hash_key(key)
+        held = cache.held_principal(key_hash)
+        if held is None:
+            held = await run_in_threadpool(cache.principal, key_hash, authenticate)
+        principal = held
     else:
-        principal = authenticate()
+        principal = await run_in_threadpool(authenticate)
     if in_url and principal.key_kind is not KeyKind.PUBLISHABLE:
         raise AuthenticationError("secret keys must be sent in a header, never in the URL")
     request.state.principal = principal
@@ -80,10 +87,10 @@ def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require(scope: Scope) -> Callable[[Principal], Principal]:
+def require(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that admits only callers holding ``scope``."""
 
-    def _check(principal: PrincipalDep) -> Principal:
+    async def _check(principal: PrincipalDep) -> Principal:
         principal.require(scope)
         return principal
 

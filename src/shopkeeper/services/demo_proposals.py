@@ -43,7 +43,11 @@ def create_example_proposals(runtime: Runtime, shop_id: int, run: models.ModelRu
             sku: int(on_hand or 0)
             for sku, on_hand in session.execute(
                 select(ProductRow.sku, func.sum(StockLevelRow.on_hand))
-                .join(StockLevelRow, StockLevelRow.product_id == ProductRow.id)
+                .join(
+                    StockLevelRow,
+                    (StockLevelRow.shop_id == ProductRow.shop_id)
+                    & (StockLevelRow.product_id == ProductRow.id),
+                )
                 .where(ProductRow.shop_id == shop_id)
                 .group_by(ProductRow.sku)
             )

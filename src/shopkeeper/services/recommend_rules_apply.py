@@ -208,7 +208,7 @@ def apply_rules(
         seen.add(sku)
         if policy.exclude_bought_durables and sku in bought_durables and not facts.is_consumable:
             continue
-        rule = _rule_for(facts, sku, by_target)
+        rule = _rule_for(facts, sku, by_target) if by_target else None
         if rule is not None and rule.action is RuleAction.EXCLUDE:
             continue
         kept.append((len(kept), candidate, rule))

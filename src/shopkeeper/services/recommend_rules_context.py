@@ -102,7 +102,13 @@ def read_product_facts(
             func.count(StockLevelRow.id),
             func.coalesce(func.sum(StockLevelRow.on_hand), 0),
         )
-        .outerjoin(StockLevelRow, StockLevelRow.product_id == ProductRow.id)
+        # Joining on the shop too lets the (shop_id, product_id, location) index serve the
+        # join: on product_id alone SQLite scans every stock row per product (1.2 s at 5k).
+        .outerjoin(
+            StockLevelRow,
+            (StockLevelRow.shop_id == ProductRow.shop_id)
+            & (StockLevelRow.product_id == ProductRow.id),
+        )
         .where(ProductRow.shop_id == shop_id, wanted)
         .group_by(ProductRow.id)
     ).all()

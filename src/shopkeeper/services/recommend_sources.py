@@ -89,16 +89,10 @@ def popular_proposals(loaded: LoadedModel, k: int, exclude: frozenset[str]) -> l
     query = RecommendQuery(k=k, exclude=exclude)
     proposals = []
     for scored in model.predict(query):
-        kinds = [
-            f
-            for f in model.explain(query, (scored,)).factors
-            if f.name in ("recent_sales", "recent_views")
-        ]
-        top = max(kinds, key=lambda f: f.weight).name if kinds else "recent_sales"
+        # Per product, not per list: which of sales and views earns it its place.
+        viewed = model.recent_weight(scored.sku, "view") > model.recent_weight(scored.sku, "sale")
         reason = (
-            "Popular lately: among the best sellers"
-            if top == "recent_sales"
-            else "Popular lately: much viewed"
+            "Popular lately: much viewed" if viewed else "Popular lately: among the best sellers"
         )
         proposals.append(Proposal(scored, RecommendationSource.POPULARITY, reason))
     return proposals

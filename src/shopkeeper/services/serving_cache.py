@@ -94,6 +94,12 @@ class ServingCache:
                     self._loading.pop(key, None)
         return value
 
+    def held_principal(self, key_hash: str) -> Principal | None:
+        """The cached principal of a publishable key, without loading: for the event loop."""
+        with self._lock:
+            found = self._items.get(("principal", key_hash))
+        return found if isinstance(found, Principal) else None
+
     def principal(self, key_hash: str, load: Callable[[], Principal]) -> Principal:
         """The principal of a publishable key (by its hash); failures are never cached."""
         return self.remember(("principal", key_hash), load)

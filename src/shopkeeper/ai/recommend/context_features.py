@@ -216,20 +216,21 @@ def _price_ratio(categories: Mapping[str, str], prices: Mapping[str, float]) -> 
     return dict(zip(frame["sku"], np.log(frame["price"] / median), strict=True))
 
 
-def trend(stats: ContextStats, sku: str, day: date) -> float:
+def _trends(stats: ContextStats, columns: npt.NDArray[np.int64], day: date) -> FloatArray:
     """Log ratio of last week's daily sales to the four weeks before ``day`` (exclusive).
 
+    One value per column of ``stats.daily`` (``-1``: a sku without sales history, 0).
     A request after the data ends reads the last weeks the data has.
     """
-    column = stats.sku_index.get(sku)
-    if column is None:
-        return 0.0
-    end = min((day - stats.first_day).days, stats.daily.shape[0])
-    recent = stats.daily[max(end - TREND_RECENT_DAYS, 0) : max(end, 0), column].sum()
-    base = stats.daily[max(end - TREND_BASE_DAYS, 0) : max(end, 0), column].sum()
-    per_day_recent = recent / TREND_RECENT_DAYS
-    per_day_base = base / TREND_BASE_DAYS
-    return float(np.log((per_day_recent + 0.05) / (per_day_base + 0.05)))
+    end = max(min((day - stats.first_day).days, stats.daily.shape[0]), 0)
+    known = columns >= 0
+    base_rows = stats.daily[max(end - TREND_BASE_DAYS, 0) : end]
+    recent = base_rows[-TREND_RECENT_DAYS:] if end else base_rows
+    per_day_recent = recent[:, columns[known]].sum(axis=0) / TREND_RECENT_DAYS
+    per_day_base = base_rows[:, columns[known]].sum(axis=0) / TREND_BASE_DAYS
+    out = np.zeros(len(columns))
+    out[known] = np.log((per_day_recent + 0.05) / (per_day_base + 0.05))
+    return out
 
 
 def candidate_features(
@@ -244,28 +245,28 @@ def candidate_features(
 
     Scores are divided by the best of the request so they read alike whatever the scale
     of the model that produced them; ``generator_rank`` is the candidate's position.
+    Computed column by column: this runs on every live request.
     """
-    best_session = max((session_scores.get(c.sku, 0.0) for c in candidates), default=0.0)
-    best_popular = max((popularity_scores.get(c.sku, 0.0) for c in candidates), default=0.0)
-    bucket = context.buckets()
-    out = np.zeros((len(candidates), len(ALL_FEATURES)))
-    for row, candidate in enumerate(candidates):
-        sku = candidate.sku
-        session = session_scores.get(sku, 0.0)
-        popular = popularity_scores.get(sku, 0.0)
-        category = stats.sku_category.get(sku)
-        lifts = [
-            0.0 if category is None else float(stats.lifts[dim][category, bucket[dim]])
-            for dim in DIMENSIONS
-        ]
-        out[row] = [
-            session / best_session if best_session > 0 else 0.0,
-            popular / best_popular if best_popular > 0 else 0.0,
-            float(row),
-            float(sku in session_scores),
-            stats.price_ratio.get(sku, 0.0),
-            float(True if in_stock is None else in_stock.get(sku, True)),
-            trend(stats, sku, context.day),
-            *lifts,
-        ]
+    skus = [c.sku for c in candidates]
+    out = np.zeros((len(skus), len(ALL_FEATURES)))
+    if not skus:
+        return out
+    session = np.array([session_scores.get(s, 0.0) for s in skus])
+    popular = np.array([popularity_scores.get(s, 0.0) for s in skus])
+    column = ALL_FEATURES.index
+    if session.max() > 0:
+        out[:, column("session_score")] = session / session.max()
+    if popular.max() > 0:
+        out[:, column("popularity_score")] = popular / popular.max()
+    out[:, column("generator_rank")] = np.arange(len(skus))
+    out[:, column("from_session")] = [s in session_scores for s in skus]
+    out[:, column("price_vs_category")] = [stats.price_ratio.get(s, 0.0) for s in skus]
+    out[:, column("in_stock")] = [True if in_stock is None else in_stock.get(s, True) for s in skus]
+    sales_columns = np.array([stats.sku_index.get(s, -1) for s in skus], dtype=np.int64)
+    out[:, column("trend")] = _trends(stats, sales_columns, context.day)
+    category = np.array([stats.sku_category.get(s, -1) for s in skus], dtype=np.int64)
+    known = category >= 0
+    for dim, bucket in context.buckets().items():
+        # A category the stats never saw has no lift: zero.
+        out[known, column(f"lift_{dim}")] = stats.lifts[dim][category[known], bucket]
     return out

@@ -170,6 +170,10 @@ class PopularityRecommender(OnlineModel[InteractionLog, RecommendQuery, Ranking,
             found.append(ScoredSku(sku, self.scores_[sku]))
         return tuple(found)
 
+    def recent_weight(self, sku: str, kind: str) -> float:
+        """Recency-weighted count of ``kind`` interactions (``"sale"``, ``"view"``) with ``sku``."""
+        return self.contributions_.get(sku, {}).get(kind, (0.0, 0.0))[1]
+
     def explain(self, query: RecommendQuery, prediction: Ranking) -> Explanation:
         self.check_fitted()
         where = f" in {query.category}" if query.category else ""
