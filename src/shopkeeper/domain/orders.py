@@ -43,6 +43,10 @@ class OrderCreate(Strict):
     order_discount: Decimal = Field(Decimal(0), ge=0, max_digits=12, decimal_places=4)
     total: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=4)
     shipping_address: Address | None = None
+    shipped_at: AwareDatetime | None = None
+    delivered_at: AwareDatetime | None = None
+    carrier: str | None = Field(None, max_length=64)
+    tracking_number: str | None = Field(None, max_length=64)
     lines: list[OrderLineIn] = Field(min_length=1, max_length=1000)
 
     def computed_subtotal(self) -> Decimal:
@@ -69,6 +73,10 @@ class OrderCreate(Strict):
 class OrderUpdate(Strict):
     status: OrderStatus | None = None
     shipping_address: Address | None = None
+    shipped_at: AwareDatetime | None = None
+    delivered_at: AwareDatetime | None = None
+    carrier: str | None = Field(None, max_length=64)
+    tracking_number: str | None = Field(None, max_length=64)
 
 
 class OrderLinePublic(BaseModel):
@@ -91,4 +99,8 @@ class OrderPublic(BaseModel):
     shipping_total: Decimal
     total: Decimal
     shipping_address: Address | None
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+    carrier: str | None = None
+    tracking_number: str | None = None
     lines: list[OrderLinePublic]

@@ -81,6 +81,8 @@ def upsert_order(
     row.total = data.computed_total()
     row.shipping_region = address.get("region") if address else None
     row.shipping_address_enc = cipher.encrypt_json(address)
+    row.shipped_at, row.delivered_at = data.shipped_at, data.delivered_at
+    row.carrier, row.tracking_number = data.carrier, data.tracking_number
     row.updated_at = now
     session.flush()
     skus = {line.sku for line in data.lines}
@@ -133,6 +135,9 @@ def update_order(
         address = data.shipping_address.model_dump(exclude_none=True)
         row.shipping_address_enc = cipher.encrypt_json(address)
         row.shipping_region = address.get("region")
+    for field in ("shipped_at", "delivered_at", "carrier", "tracking_number"):
+        if field in data.model_fields_set:
+            setattr(row, field, getattr(data, field))
     row.updated_at = clock.now()
     audit.record(
         session,
@@ -179,6 +184,10 @@ def _public(
         shipping_total=rounded(row.shipping_total, row.currency),
         total=rounded(row.total, row.currency),
         shipping_address=Address(**address) if address else None,
+        shipped_at=row.shipped_at,
+        delivered_at=row.delivered_at,
+        carrier=row.carrier,
+        tracking_number=row.tracking_number,
         lines=[
             OrderLinePublic(
                 line_no=ln.line_no,

@@ -62,6 +62,11 @@ class OrderRow(Base):
     total: Mapped[Decimal]
     shipping_region: Mapped[str | None] = mapped_column(String(100))
     shipping_address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # What the customer-service assistant tells a shopper about delivery.
+    shipped_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    carrier: Mapped[str | None] = mapped_column(String(64))
+    tracking_number: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

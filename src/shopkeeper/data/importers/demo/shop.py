@@ -14,6 +14,7 @@ import pandas as pd
 from .catalogue import build_catalogue
 from .config import DemoShopConfig
 from .customers import build_population
+from .delivery import add_delivery
 from .demand import build_demand
 from .discovery import sample_discovery
 from .local_events import event_calendar, event_multipliers
@@ -116,7 +117,7 @@ def generate_shop(config: DemoShopConfig, progress: Progress | None = None) -> G
     levels, moves = simulate_stock(tables, cat, cal, stream(seed, "stock"))
 
     report("sessions", 0.7)
-    orders = tables.orders
+    orders = add_delivery(tables.orders, stream(seed, "delivery"))
     line_order_row = pd.Index(orders["external_id"]).get_indexer(tables.lines["order_external_id"])
     first_line = np.full(len(orders), -1, dtype=np.int64)
     rows, first_pos = np.unique(line_order_row, return_index=True)
