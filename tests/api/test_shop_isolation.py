@@ -58,6 +58,13 @@ SHOP_A_VALUES: dict[str, str] = {
     "location": "main",
 }
 
+# Valid bodies for writes on a path naming A's things: an invalid one would be refused
+# (422) before the route looks the thing up, and prove nothing.
+PATH_WRITE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("post", "/v1/support/conversations/{conversation_id}/feedback"): {"satisfied": False},
+    ("post", "/v1/support/handoffs/{handoff_id}/reply"): {"text": "Bravo reply"},
+}
+
 # Bodies for writes that take no path parameter: they name A's identifiers on purpose.
 WRITE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/v1/products"): {"sku": ID, "title": "Bravo thing", "price": "3.00"},
@@ -119,7 +126,19 @@ def seed_shop_a(client: TestClient, key: str, runtime: Runtime, shop: Shop) -> d
             payload={},
         )
     assert proposal is not None
-    return {**SHOP_A_VALUES, "proposal_id": str(proposal.id)}
+    # A conversation handed to a person: its summary quotes the customer's words.
+    chat = client.post(
+        "/v1/support/messages",
+        json={"text": f"Alpha-only: je veux parler à un humain, {A_EMAIL}"},
+        headers=headers,
+    ).json()
+    handoffs = client.get("/v1/support/handoffs", headers=headers).json()
+    return {
+        **SHOP_A_VALUES,
+        "proposal_id": str(proposal.id),
+        "conversation_id": chat["conversation_id"],
+        "handoff_id": str(handoffs[0]["handoff_id"]),
+    }
 
 
 def documented_calls(app: FastAPI) -> list[tuple[str, str, dict[str, Any]]]:
@@ -188,7 +207,7 @@ def test_every_route_keeps_shop_b_out_of_shop_a(
         if method == "get" and all(name in values for name in path_params(path)):
             # The value must exist in A, or the check below would prove nothing.
             assert client.get(url, headers=auth(keys.secret)).status_code == 200, url
-        body = None if method in ("get", "delete") else {}
+        body = None if method in ("get", "delete") else PATH_WRITE_BODIES.get((method, path), {})
         response = client.request(method, url, json=body, headers=auth(other_keys.secret))
         where = f"{method.upper()} {url}"
         assert response.status_code in (403, 404), f"{where}: {response.status_code}"
@@ -233,6 +252,7 @@ BACK_OFFICE_PREFIXES = (
     "/v1/proposals",
     "/v1/jobs",
     "/v1/signals",
+    "/v1/support/handoffs",
 )
 
 

@@ -24,16 +24,22 @@ from shopkeeper.api.routers import (
     recommendations,
     signals,
     stock,
+    support,
+    support_channels,
+    support_webhooks,
 )
 from shopkeeper.api.security import install_security
 from shopkeeper.core.config import Settings
 from shopkeeper.data.database import transaction, upgrade
 from shopkeeper.domain.shops import ShopCreate
+from shopkeeper.jobs.context import mailer_from_settings
 from shopkeeper.jobs.scheduler import start_scheduler_if_enabled
 from shopkeeper.services.models import ModelCache
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.serving_cache import ServingCache
 from shopkeeper.services.shops import DEFAULT_SHOP_SLUG, ensure_default_shop
+from shopkeeper.services.support.conversations import SupportDesk
+from shopkeeper.services.support.understanding import Understander
 from shopkeeper.web import install_web
 
 API_ROUTERS = (
@@ -50,6 +56,9 @@ API_ROUTERS = (
     recommendations.router,
     recommendation_rules.router,
     product_recommendations.router,
+    support.router,
+    support_channels.router,
+    support_webhooks.router,
 )
 
 
@@ -104,6 +113,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.models = models
     app.state.serving = ServingCache(runtime.clock)
     app.state.settings = settings
+    app.state.support = SupportDesk(runtime, Understander(), mailer_from_settings(settings))
     install_error_handlers(app)
     install_metrics(app)
     install_security(app, settings, runtime)

@@ -27,6 +27,7 @@ class Scope(StrEnum):
     PRICES_READ = "prices:read"
     OFFERS_READ = "offers:read"
     SUPPORT_CHAT = "support:chat"
+    SUPPORT_MANAGE = "support:manage"
     CATALOG_READ = "catalog:read"
     CATALOG_WRITE = "catalog:write"
     CUSTOMERS_READ = "customers:read"

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from shopkeeper.core.errors import AuthenticationError, PermissionDeniedError, ShopkeeperError
 from shopkeeper.data.database import transaction
-from shopkeeper.domain.access import Scope
+from shopkeeper.domain.access import Role, Scope
 from shopkeeper.domain.proposals import Capability
 from shopkeeper.domain.shops import Shop
 from shopkeeper.services import proposals
@@ -32,6 +32,7 @@ from shopkeeper.services.access.principal import Principal
 from shopkeeper.services.access.users import UserInfo, get_user
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import get_shop
+from shopkeeper.services.support.metrics import open_handoffs
 from shopkeeper.web import formatting
 from shopkeeper.web.i18n import pick_language, translator
 
@@ -46,8 +47,37 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 
 
+# Support agents answer customers: the customer-service pages, and the orders, customers
+# and products customers ask about. The shop's figures, proposals and settings are not theirs.
+AGENT_SECTIONS = ("/support", "/orders", "/customers", "/products")
+AGENT_HOME = "/support/queue"
+
+
 class LoginRequiredError(Exception):
     """The request needs a signed-in user and has none (or a stale one)."""
+
+
+class ElsewhereError(Exception):
+    """This user's page is another one: the dashboard route answers with a redirect."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
+def may_open(role: Role, path: str) -> bool:
+    """Whether a user of ``role`` may open the dashboard page at ``path``.
+
+    Examples
+    --------
+    >>> may_open(Role.SUPPORT_AGENT, "/support/queue"), may_open(Role.SUPPORT_AGENT, "/inbox")
+    (True, False)
+    >>> may_open(Role.VIEWER, "/inbox"), may_open(Role.SUPPORT_AGENT, "/supportx")
+    (True, False)
+    """
+    if role is not Role.SUPPORT_AGENT:
+        return True
+    return any(path == p or path.startswith(p + "/") for p in AGENT_SECTIONS)
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -90,6 +120,7 @@ class DashboardContext:
     lang: str
     csrf: str
     waiting: int
+    queue: int = 0
 
     @property
     def principal(self) -> Principal:
@@ -100,6 +131,10 @@ class DashboardContext:
             raise PermissionDeniedError(
                 f"your role ({self.user.role.value}) cannot do this", required_scope=scope.value
             )
+
+    def may_open(self, path: str) -> bool:
+        """Whether the navigation shows a link to ``path`` to this user."""
+        return may_open(self.user.role, path)
 
     @property
     def from_htmx(self) -> bool:
@@ -144,15 +179,24 @@ def dashboard_context(request: Request) -> DashboardContext:
             user = get_user(session, user_id)
             shop = get_shop(session, user.shop_id)
             waiting = proposals.count_waiting(session, shop.id)
+            queue = open_handoffs(session, shop.id)
     except AuthenticationError:
         request.session.clear()
         raise LoginRequiredError from None
+    path = request.url.path
+    if not may_open(user.role, path):
+        if path == "/":
+            raise ElsewhereError(AGENT_HOME)
+        raise PermissionDeniedError(
+            f"your role ({user.role.value}) works in the customer-service pages only",
+            reason="role",
+        )
     lang = pick_language(
         request.query_params.get("lang"), request.session.get(SESSION_LANG), shop.locale
     )
     if request.query_params.get("lang") == lang:
         request.session[SESSION_LANG] = lang
-    return DashboardContext(request, runtime, user, shop, lang, csrf_token(request), waiting)
+    return DashboardContext(request, runtime, user, shop, lang, csrf_token(request), waiting, queue)
 
 
 Dashboard = Annotated[DashboardContext, Depends(dashboard_context)]
@@ -196,6 +240,8 @@ class DashboardRoute(APIRoute):
                 return await handler(request)
             except LoginRequiredError:
                 return login_redirect(request)
+            except ElsewhereError as elsewhere:
+                return RedirectResponse(elsewhere.location, status_code=303)
             except ShopkeeperError as error:
                 return error_page(request, error)
 

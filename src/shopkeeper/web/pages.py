@@ -1,4 +1,4 @@
-"""Dashboard pages: sign-in, overview, lists, Inbox, jobs and capability pages.
+"""Dashboard pages: sign-in, overview, lists, Inbox, jobs, capability and support pages.
 
 Everything here is server-rendered (Jinja2) with HTMX for partial updates; the routes are
 for browsers, not API clients, so none of them appears in the OpenAPI schema.
@@ -25,6 +25,7 @@ from shopkeeper.web.views import (
     products,
     recommendation_rules,
     recommendations,
+    support,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -55,6 +56,7 @@ def install(app: FastAPI) -> None:
         capabilities,
         capability_settings,
         recommendation_rules,
+        support,
     ):
         app.include_router(module.router)
     # The storefront installs first and may have mounted the same folder already.

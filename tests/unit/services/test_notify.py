@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import email
-import socket
 from collections.abc import Iterator
-from email.message import Message
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from shopkeeper.core.errors import ErrorCode, UpstreamError
@@ -21,37 +16,13 @@ from shopkeeper.domain.proposals import Capability
 from shopkeeper.domain.shops import Shop
 from shopkeeper.services import notify, proposals
 from shopkeeper.services.runtime import Runtime
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], Message]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd hook name)
-        parsed = email.message_from_bytes(envelope.content)
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), parsed))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from shopkeeper.testing.smtp import Inbox, free_port, smtp_server
 
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with smtp_server() as running:
+        yield running
 
 
 def propose(runtime: Runtime, shop: Shop, capability: Capability, summary: str) -> None:

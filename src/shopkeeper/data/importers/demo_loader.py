@@ -70,6 +70,10 @@ class GeneratedFrames(Protocol):
 
 # Children before parents: the order rows are deleted in when a shop is cleared.
 SHOP_DATA_TABLES = (
+    "messages",
+    "handoffs",
+    "returns",
+    "conversations",
     "events",
     "signals",
     "order_lines",

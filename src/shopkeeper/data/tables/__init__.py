@@ -24,14 +24,29 @@ from shopkeeper.data.tables.shops import (
     ShopRow,
     UserRow,
 )
+from shopkeeper.data.tables.support import (
+    ConversationRow,
+    HandoffRow,
+    ReturnRow,
+    SupportDocumentRow,
+    SupportMessageRow,
+    SupportPolicyRow,
+)
+from shopkeeper.data.tables.support_channels import (
+    SupportChannelContactRow,
+    SupportChannelRow,
+    SupportDeliveryRow,
+)
 
 __all__ = [
     "ApiKeyRow",
     "AuditLogRow",
     "Base",
     "CapabilitySettingRow",
+    "ConversationRow",
     "CustomerRow",
     "EventRow",
+    "HandoffRow",
     "JobRunRow",
     "ModelRunRow",
     "OrderLineRow",
@@ -43,10 +58,17 @@ __all__ = [
     "PurchaseOrderRow",
     "RecommendationPolicyRow",
     "RecommendationRuleRow",
+    "ReturnRow",
     "ShopRow",
     "SignalRow",
     "StockLevelRow",
     "StockMoveRow",
     "SupplierRow",
+    "SupportChannelContactRow",
+    "SupportChannelRow",
+    "SupportDeliveryRow",
+    "SupportDocumentRow",
+    "SupportMessageRow",
+    "SupportPolicyRow",
     "UserRow",
 ]

@@ -29,7 +29,13 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.OWNER: frozenset({Scope.ADMIN}),
     Role.STAFF: frozenset(Scope) - {Scope.ADMIN},
     Role.SUPPORT_AGENT: frozenset(
-        {Scope.SUPPORT_CHAT, Scope.ORDERS_READ, Scope.CUSTOMERS_READ, Scope.CATALOG_READ}
+        {
+            Scope.SUPPORT_CHAT,
+            Scope.SUPPORT_MANAGE,
+            Scope.ORDERS_READ,
+            Scope.CUSTOMERS_READ,
+            Scope.CATALOG_READ,
+        }
     ),
     Role.VIEWER: frozenset(
         {

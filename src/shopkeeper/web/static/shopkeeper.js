@@ -371,6 +371,295 @@
     doc.querySelectorAll("[data-shopkeeper-recommendations]").forEach((el) => {
       if (!carousels.some((c) => c.el === el)) mountCarousel(el);
     });
+    if (doc.querySelector("[data-shopkeeper-chat]")) mountChat();
+  }
+
+  // ---- Customer-service chat: <div data-shopkeeper-chat data-title="..." data-lang="fr"></div>,
+  // or shopkeeper.chat(opts). It needs no tracking consent: the customer opens it on purpose and
+  // it sends only what they type, never the session id or what they browsed.
+  var CHAT_ID = "_sk_chat", CHAT_OPEN = "_sk_chat_open";
+  var POLL_MS = 4000, MAX_CHARS = 4000, WITH_PERSON = ["waiting", "with_agent"], chats = [];
+  var CHAT_TEXT = {
+    en: { button: "Help", title: "Customer service", close: "Close the chat", label: "Your message",
+      placeholder: "Type your message…", send: "Send", you: "You", assistant: "Assistant", agent: "Advisor",
+      writing: "The assistant is writing…", waiting: "A person will answer you here soon.",
+      with_agent: "A person is answering you.", rate: "Did this conversation help?", yes: "Yes, it helped",
+      no: "No, it did not help", thanks: "Thank you for your feedback!", failed: "Your message could not be sent. Please try again.",
+      unread: "New message" },
+    fr: { button: "Aide", title: "Service client", close: "Fermer la discussion", label: "Votre message",
+      placeholder: "Écrivez votre message…", send: "Envoyer", you: "Vous", assistant: "Assistant", agent: "Conseiller",
+      writing: "L'assistant écrit…", waiting: "Une personne va vous répondre ici très bientôt.",
+      with_agent: "Une personne vous répond.", rate: "Cette conversation vous a-t-elle aidé ?", yes: "Oui, elle m'a aidé",
+      no: "Non, elle ne m'a pas aidé", thanks: "Merci pour votre avis !", failed: "Votre message n'a pas pu être envoyé. Réessayez.",
+      unread: "Nouveau message" }
+  };
+  var CHAT_CSS = ".sk-chat{position:fixed;right:1rem;bottom:1rem;z-index:2147483000;font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2430}" +
+    ".sk-chat button{font:inherit;cursor:pointer}.sk-chat :focus-visible{outline:2px solid #2f6f4f;outline-offset:2px}" +
+    ".sk-chat-launcher{display:flex;align-items:center;gap:.4rem;padding:.65rem 1.1rem;border-radius:999px;border:0;background:#2f6f4f;color:#fff;" +
+    "box-shadow:0 6px 20px rgba(0,0,0,.18);font-weight:600}.sk-chat-launcher[hidden]{display:none}" +
+    ".sk-chat-unread{background:#e8a33d;color:#1d1d1d;border-radius:999px;padding:0 .45rem;font-size:.8rem}.sk-chat-unread[hidden]{display:none}" +
+    ".sk-chat-panel{display:flex;flex-direction:column;width:min(23rem,calc(100vw - 2rem));height:min(34rem,calc(100vh - 2rem));background:#fff;" +
+    "border:1px solid #e4e7ec;border-radius:14px;box-shadow:0 10px 36px rgba(0,0,0,.2);overflow:hidden}.sk-chat-panel[hidden]{display:none}" +
+    ".sk-chat-head{display:flex;align-items:center;gap:.5rem;padding:.7rem .9rem;background:#2f6f4f;color:#fff}" +
+    ".sk-chat-title{flex:1;margin:0;font-size:1rem}.sk-chat-close{border:0;background:none;color:#fff;font-size:1.4rem;line-height:1;padding:.1rem .4rem;border-radius:6px}" +
+    ".sk-chat-log{flex:1;overflow-y:auto;list-style:none;margin:0;padding:.8rem;display:flex;flex-direction:column;gap:.5rem;background:#f8f7f4}" +
+    ".sk-chat-msg{max-width:85%;padding:.5rem .75rem;border-radius:12px;background:#fff;border:1px solid #e4e7ec;white-space:pre-wrap;overflow-wrap:anywhere}" +
+    ".sk-chat-msg.sk-chat-customer{align-self:flex-end;background:#2f6f4f;color:#fff;border-color:#2f6f4f}" +
+    ".sk-chat-msg.sk-chat-agent{border-color:#9db8f0;background:#eef3fd}.sk-chat-msg.sk-chat-failed{opacity:.6}" +
+    ".sk-chat-who{display:block;font-size:.75rem;font-weight:600;opacity:.75}" +
+    ".sk-chat-status{margin:0;padding:.3rem .9rem;font-size:.85rem;color:#667085;min-height:1.6rem}" +
+    ".sk-chat-rating{display:flex;align-items:center;gap:.4rem;padding:.3rem .9rem;font-size:.9rem}.sk-chat-rating[hidden]{display:none}" +
+    ".sk-chat-rating button{border:1px solid #c8ccd2;background:#fff;border-radius:8px;padding:.2rem .55rem;font-size:1.1rem}" +
+    ".sk-chat-form{display:flex;gap:.4rem;padding:.6rem;border-top:1px solid #e4e7ec}" +
+    ".sk-chat-input{flex:1;resize:none;font:inherit;padding:.5rem .6rem;border:1px solid #c8ccd2;border-radius:8px;max-height:7rem}" +
+    ".sk-chat-send{border:0;border-radius:8px;background:#2f6f4f;color:#fff;padding:.5rem .9rem}.sk-chat-send:disabled{opacity:.5}" +
+    ".sk-chat-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}";
+
+  function chatLanguage(wanted) {
+    var lang = String(wanted || doc.documentElement.lang || "").slice(0, 2).toLowerCase();
+    return CHAT_TEXT[lang] ? lang : null;
+  }
+
+  function Chat(el, opts) {
+    var data = el.dataset;
+    opts = opts || {};
+    this.el = el;
+    // Replies come in the page's language when it is one the assistant speaks.
+    this.language = chatLanguage(opts.lang || data.lang);
+    this.text = CHAT_TEXT[this.language || ((nav.language || "").slice(0, 2) === "fr" ? "fr" : "en")];
+    this.title = opts.title || data.title || this.text.title;
+    this.id = storage(CHAT_ID); // this tab's conversation: a page change continues it
+    this.lastId = 0;
+    this.shown = {};
+    this.status = "assistant";
+    this.poller = null;
+    this.busy = false;
+    this.build();
+    if (this.id) this.load(true);
+    if (opts.open || storage(CHAT_OPEN) === "1") this.open(false);
+  }
+  Chat.prototype.build = function () {
+    var self = this, text = this.text, n = chats.length;
+    if (!doc.getElementById("sk-chat-css")) {
+      var style = node("style");
+      style.id = "sk-chat-css";
+      style.textContent = CHAT_CSS;
+      doc.head.appendChild(style);
+    }
+    var root = node("div", "sk-chat"), launcher = node("button", "sk-chat-launcher");
+    launcher.type = "button";
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.setAttribute("aria-controls", "sk-chat-panel-" + n);
+    launcher.appendChild(node("span", null, "\uD83D\uDCAC")).setAttribute("aria-hidden", "true");
+    launcher.appendChild(node("span", null, text.button));
+    this.unread = launcher.appendChild(node("span", "sk-chat-unread", "1"));
+    this.unread.hidden = true;
+    this.unread.setAttribute("aria-label", text.unread);
+
+    var panel = node("section", "sk-chat-panel"), head = node("div", "sk-chat-head");
+    var title = node("h2", "sk-chat-title", this.title), close = node("button", "sk-chat-close", "\u00d7");
+    panel.id = "sk-chat-panel-" + n;
+    panel.hidden = true;
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-labelledby", (title.id = "sk-chat-title-" + n));
+    close.type = "button";
+    close.setAttribute("aria-label", text.close);
+    head.appendChild(title); head.appendChild(close);
+    // A log region: screen readers announce each message added, not the whole list again.
+    var log = node("ol", "sk-chat-log");
+    log.setAttribute("role", "log");
+    log.setAttribute("aria-live", "polite");
+    log.setAttribute("aria-relevant", "additions");
+    log.setAttribute("aria-label", this.title);
+    log.tabIndex = 0; // scrollable with the keyboard
+    var status = node("p", "sk-chat-status");
+    status.setAttribute("role", "status");
+    var rating = node("div", "sk-chat-rating"), yes = node("button", "sk-chat-yes", "\uD83D\uDC4D"), no = node("button", "sk-chat-no", "\uD83D\uDC4E");
+    rating.hidden = true;
+    yes.type = no.type = "button";
+    yes.setAttribute("aria-label", text.yes);
+    no.setAttribute("aria-label", text.no);
+    this.ratingParts = [node("span", "sk-chat-rate", text.rate), yes, no];
+    var form = node("form", "sk-chat-form"), label = node("label", "sk-chat-sr", text.label);
+    var input = node("textarea", "sk-chat-input"), send = node("button", "sk-chat-send", text.send);
+    input.id = label.htmlFor = "sk-chat-input-" + n;
+    input.rows = 1;
+    input.maxLength = MAX_CHARS;
+    input.placeholder = text.placeholder;
+    input.autocomplete = "off";
+    send.type = "submit";
+    form.appendChild(label); form.appendChild(input); form.appendChild(send);
+    panel.appendChild(head); panel.appendChild(log); panel.appendChild(status); panel.appendChild(rating); panel.appendChild(form);
+    root.appendChild(panel); root.appendChild(launcher);
+
+    launcher.addEventListener("click", safe(() => self.open(true)));
+    close.addEventListener("click", safe(() => self.close()));
+    panel.addEventListener("keydown", safe((e) => { if (e.key === "Escape") { e.preventDefault(); self.close(); } }));
+    // Enter sends, Shift+Enter starts a new line.
+    input.addEventListener("keydown", safe((e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); self.submit(); }
+    }));
+    form.addEventListener("submit", safe((e) => { e.preventDefault(); self.submit(); }));
+    yes.addEventListener("click", safe(() => self.rate(true)));
+    no.addEventListener("click", safe(() => self.rate(false)));
+    Object.assign(this, { launcher: launcher, panel: panel, log: log, statusLine: status, rating: rating, input: input, sendButton: send });
+    this.el.replaceChildren(root);
+    this.el.hidden = false;
+  };
+  Chat.prototype.open = function (focus) {
+    this.panel.hidden = false;
+    this.launcher.hidden = true;
+    this.launcher.setAttribute("aria-expanded", "true");
+    this.unread.hidden = true;
+    storage(CHAT_OPEN, "1");
+    this.log.scrollTop = this.log.scrollHeight;
+    if (focus) this.input.focus();
+  };
+  Chat.prototype.close = function () {
+    this.panel.hidden = true;
+    this.launcher.hidden = false;
+    this.launcher.setAttribute("aria-expanded", "false");
+    storage(CHAT_OPEN, null);
+    this.launcher.focus();
+  };
+  Chat.prototype.request = function (path, body) {
+    var init = { method: body ? "POST" : "GET", credentials: "omit",
+      headers: { Authorization: "Bearer " + key, Accept: "application/json" } };
+    if (body) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
+    return fetch(endpoint + "/v1/support" + path, init);
+  };
+  Chat.prototype.path = function (tail) { return "/conversations/" + encodeURIComponent(this.id) + tail; };
+  Chat.prototype.forget = function () {
+    this.id = null; this.lastId = 0; this.shown = {}; this.status = "assistant";
+    storage(CHAT_ID, null);
+    this.log.replaceChildren();
+    this.show();
+  };
+  Chat.prototype.add = function (message) {
+    if (this.shown[message.id]) return;
+    this.shown[message.id] = true;
+    this.lastId = Math.max(this.lastId, message.id);
+    var role = message.role, li = node("li", "sk-chat-msg sk-chat-" + role), text = this.text;
+    var who = role === "customer" ? text.you : role === "agent" ? text.agent : text.assistant;
+    li.dataset.id = String(message.id);
+    li.dataset.role = role;
+    li.appendChild(node("span", "sk-chat-who", who));
+    li.appendChild(node("span", "sk-chat-text", message.text)); // textContent: never markup
+    this.log.appendChild(li);
+    this.log.scrollTop = this.log.scrollHeight;
+    if (role === "agent" && this.panel.hidden) this.unread.hidden = false;
+  };
+  // Status line, rating and polling follow who holds the conversation.
+  Chat.prototype.show = function (status, rate) {
+    var before = this.status, withPerson = WITH_PERSON.indexOf(status) >= 0;
+    if (status) this.status = status;
+    this.statusLine.textContent = this.status === "waiting" ? this.text.waiting : this.status === "with_agent" ? this.text.with_agent : "";
+    // Back with the assistant after a person: the end of that exchange, time to ask.
+    if (rate || (WITH_PERSON.indexOf(before) >= 0 && this.status === "assistant")) this.askRating();
+    clearTimeout(this.poller);
+    this.poller = null;
+    if (withPerson && this.id) this.poller = setTimeout(safe(() => this.load(false)), POLL_MS);
+  };
+  Chat.prototype.askRating = function () {
+    if (!this.id) return;
+    this.rating.replaceChildren.apply(this.rating, this.ratingParts);
+    this.rating.hidden = false;
+  };
+  // A later rating of the same conversation replaces the earlier one on the server.
+  Chat.prototype.rate = function (satisfied) {
+    var self = this;
+    this.rating.replaceChildren(node("span", "sk-chat-thanks", this.text.thanks));
+    return this.request(this.path("/feedback"), { satisfied: satisfied })
+      .then((r) => r.ok, () => false)
+      .then((ok) => { setTimeout(safe(() => { self.rating.hidden = true; }), 4000); return ok; });
+  };
+  // The conversation's messages after the last one shown (all of them after a page change).
+  Chat.prototype.load = function (first) {
+    var self = this;
+    if (!this.id) return Promise.resolve(false);
+    if (!first && doc.visibilityState === "hidden") { this.show(this.status); return Promise.resolve(false); }
+    // Restoring the history after a page change is not news: screen readers wait for the end.
+    if (first) this.log.setAttribute("aria-busy", "true");
+    return this.request(this.path("/messages?after=" + this.lastId))
+      .then((r) => {
+        if (r.status === 404) { self.forget(); return null; }
+        return r.ok ? r.json() : null;
+      })
+      .then((body) => {
+        if (!body) { if (self.id) self.show(self.status); return false; }
+        (body.messages || []).forEach((m) => self.add(m));
+        self.show(body.status);
+        return true;
+      })
+      .catch(() => { self.show(self.status); return false; })
+      .finally(() => self.log.removeAttribute("aria-busy"));
+  };
+  Chat.prototype.submit = function () {
+    var text = this.input.value.trim();
+    if (!text || this.busy) return Promise.resolve(null);
+    this.input.value = "";
+    return this.send(text);
+  };
+  Chat.prototype.send = function (text, retried) {
+    var self = this, pending = node("li", "sk-chat-msg sk-chat-customer");
+    this.busy = true;
+    this.sendButton.disabled = true;
+    this.rating.hidden = true;
+    pending.appendChild(node("span", "sk-chat-who", this.text.you));
+    pending.appendChild(node("span", "sk-chat-text", text));
+    this.log.appendChild(pending);
+    this.log.scrollTop = this.log.scrollHeight;
+    if (WITH_PERSON.indexOf(this.status) < 0) this.statusLine.textContent = this.text.writing;
+    var body = { text: text.slice(0, MAX_CHARS), channel: "widget" };
+    // The page's language starts a conversation; then the conversation keeps the one the
+    // customer writes in ("bonjour" on an English page, then French all along).
+    if (this.id) body.conversation_id = this.id;
+    else if (this.language) body.language = this.language;
+    function done() { self.busy = false; self.sendButton.disabled = false; }
+    return this.request("/messages", body)
+      .then((r) => {
+        // A conversation this server no longer knows: start a new one with the same message.
+        if (r.status === 404 && self.id && !retried) { pending.remove(); self.forget(); return "again"; }
+        return r.ok ? r.json() : null;
+      })
+      .then((reply) => {
+        done();
+        if (reply === "again") return self.send(text, true);
+        if (!reply) throw new Error("refused");
+        pending.remove();
+        if (reply.conversation_id !== self.id) { self.id = reply.conversation_id; storage(CHAT_ID, self.id); }
+        reply.messages.forEach((m) => self.add(m));
+        self.show(reply.status, reply.intent === "goodbye");
+        self.el.dispatchEvent(new CustomEvent("shopkeeper:chat-reply", { bubbles: true, detail: reply }));
+        return reply;
+      })
+      .catch(() => {
+        done();
+        pending.classList.add("sk-chat-failed");
+        self.statusLine.textContent = self.text.failed;
+        if (!self.input.value) self.input.value = text; // nothing typed is lost
+        return null;
+      });
+  };
+
+  function mountChat(el, opts) {
+    if (!key) return null;
+    if (el && !el.nodeType) { opts = el; el = null; } // shopkeeper.chat({open: true})
+    opts = opts || {};
+    el = el || opts.element || doc.querySelector("[data-shopkeeper-chat]");
+    if (chats.length) { if (opts.open) chats[0].open(true); return chats[0]; } // one chat per page
+    if (!el) { el = node("div"); el.setAttribute("data-shopkeeper-chat", ""); doc.body.appendChild(el); }
+    var chat = new Chat(el, opts);
+    chats.push(chat);
+    return chat;
+  }
+  function chatApi(chat) {
+    return chat && {
+      open: safe(() => chat.open(true)),
+      close: safe(() => chat.close()),
+      send: safe((text) => chat.send(String(text)), Promise.resolve(null)),
+      conversationId: safe(() => chat.id, null)
+    };
   }
 
   window.shopkeeper = {
@@ -383,7 +672,8 @@
     }),
     flush: safe(() => flush(), Promise.resolve(false)),
     sessionId: safe(() => (started ? session(false) : null), null),
-    recommendations: safe(mountCarousel, null)
+    recommendations: safe(mountCarousel, null),
+    chat: safe((el, opts) => chatApi(mountChat(el, opts)), null)
   };
   window.Shopkeeper = window.shopkeeper;
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 21:46:43.975442
+Create Date: 2026-11-26 04:46:49.607043
 """
 
 from __future__ import annotations
@@ -238,6 +238,53 @@ def upgrade() -> None:
     with op.batch_alter_table('suppliers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_suppliers_shop_id'), ['shop_id'], unique=False)
 
+    op.create_table('support_channels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('secrets_enc', sa.LargeBinary(), nullable=True),
+    sa.Column('options', sa.JSON(), nullable=False),
+    sa.Column('updated_by', sa.String(length=320), nullable=False),
+    sa.Column('updated_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_support_channels_shop_id_shops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_support_channels')),
+    sa.UniqueConstraint('shop_id', 'kind', name=op.f('uq_support_channels_shop_id_kind'))
+    )
+    with op.batch_alter_table('support_channels', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_support_channels_shop_id'), ['shop_id'], unique=False)
+
+    op.create_table('support_documents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=2), nullable=False),
+    sa.Column('source', sa.String(length=200), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('updated_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_support_documents_shop_id_shops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_support_documents')),
+    sa.UniqueConstraint('shop_id', 'language', 'source', name=op.f('uq_support_documents_shop_id_language_source'))
+    )
+    with op.batch_alter_table('support_documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_support_documents_shop_id'), ['shop_id'], unique=False)
+
+    op.create_table('support_policies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('return_window_days', sa.Integer(), nullable=False),
+    sa.Column('non_returnable_categories', sa.JSON(), nullable=False),
+    sa.Column('actions', sa.JSON(), nullable=False),
+    sa.Column('handling_days', sa.Integer(), nullable=False),
+    sa.Column('delivery_days_min', sa.Integer(), nullable=False),
+    sa.Column('delivery_days_max', sa.Integer(), nullable=False),
+    sa.Column('updated_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_support_policies_shop_id_shops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_support_policies')),
+    sa.UniqueConstraint('shop_id', name=op.f('uq_support_policies_shop_id'))
+    )
+    with op.batch_alter_table('support_policies', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_support_policies_shop_id'), ['shop_id'], unique=False)
+
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shop_id', sa.Integer(), nullable=False),
@@ -255,6 +302,35 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_shop_id'), ['shop_id'], unique=False)
 
+    op.create_table('conversations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=48), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('channel_ref', sa.String(length=200), nullable=True),
+    sa.Column('language', sa.String(length=2), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('outcome', sa.String(length=16), nullable=True),
+    sa.Column('priority', sa.String(length=8), nullable=False),
+    sa.Column('intent', sa.String(length=32), nullable=True),
+    sa.Column('state_enc', sa.LargeBinary(), nullable=True),
+    sa.Column('customer_id', sa.Integer(), nullable=True),
+    sa.Column('satisfaction', sa.Integer(), nullable=True),
+    sa.Column('customer_messages', sa.Integer(), nullable=False),
+    sa.Column('created_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_conversations_customer_id_customers'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_conversations_shop_id_shops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_conversations')),
+    sa.UniqueConstraint('shop_id', 'public_id', name=op.f('uq_conversations_shop_id_public_id'))
+    )
+    with op.batch_alter_table('conversations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_conversations_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index('ix_conversations_shop_channel_ref', ['shop_id', 'channel', 'channel_ref'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversations_shop_id'), ['shop_id'], unique=False)
+        batch_op.create_index('ix_conversations_shop_updated', ['shop_id', 'updated_at'], unique=False)
+
     op.create_table('orders',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shop_id', sa.Integer(), nullable=False),
@@ -270,6 +346,10 @@ def upgrade() -> None:
     sa.Column('total', sa.Numeric(precision=14, scale=4), nullable=False),
     sa.Column('shipping_region', sa.String(length=100), nullable=True),
     sa.Column('shipping_address_enc', sa.LargeBinary(), nullable=True),
+    sa.Column('shipped_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('delivered_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('carrier', sa.String(length=64), nullable=True),
+    sa.Column('tracking_number', sa.String(length=64), nullable=True),
     sa.Column('created_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_orders_customer_id_customers'), ondelete='SET NULL'),
@@ -338,6 +418,50 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_proposals_shop_id'), ['shop_id'], unique=False)
         batch_op.create_index('ix_proposals_shop_status', ['shop_id', 'status', 'created_at'], unique=False)
 
+    op.create_table('handoffs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('conversation_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.String(length=32), nullable=False),
+    sa.Column('priority', sa.String(length=8), nullable=False),
+    sa.Column('intent', sa.String(length=32), nullable=True),
+    sa.Column('summary_enc', sa.LargeBinary(), nullable=False),
+    sa.Column('entities_enc', sa.LargeBinary(), nullable=True),
+    sa.Column('assigned_to', sa.String(length=320), nullable=True),
+    sa.Column('created_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_handoffs_conversation_id_conversations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_handoffs_shop_id_shops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_handoffs'))
+    )
+    with op.batch_alter_table('handoffs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_handoffs_conversation_id'), ['conversation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_handoffs_shop_id'), ['shop_id'], unique=False)
+        batch_op.create_index('ix_handoffs_shop_status', ['shop_id', 'status', 'created_at'], unique=False)
+
+    op.create_table('messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('conversation_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('text_enc', sa.LargeBinary(), nullable=False),
+    sa.Column('intent', sa.String(length=32), nullable=True),
+    sa.Column('confidence', sa.Float(), nullable=True),
+    sa.Column('author', sa.String(length=320), nullable=True),
+    sa.Column('channel_message_id', sa.String(length=200), nullable=True),
+    sa.Column('reply_ms', sa.Integer(), nullable=True),
+    sa.Column('created_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_messages_conversation_id_conversations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_messages_shop_id_shops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
+    sa.UniqueConstraint('shop_id', 'channel_message_id', name=op.f('uq_messages_shop_id_channel_message_id'))
+    )
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.create_index('ix_messages_conversation', ['conversation_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_messages_shop_id'), ['shop_id'], unique=False)
+
     op.create_table('order_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shop_id', sa.Integer(), nullable=False),
@@ -398,6 +522,28 @@ def upgrade() -> None:
     with op.batch_alter_table('purchase_orders', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_purchase_orders_shop_id'), ['shop_id'], unique=False)
 
+    op.create_table('returns',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('line_no', sa.Integer(), nullable=False),
+    sa.Column('sku', sa.String(length=64), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('label_reference', sa.String(length=32), nullable=False),
+    sa.Column('conversation_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_returns_conversation_id_conversations'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_returns_order_id_orders'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_returns_shop_id_shops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_returns')),
+    sa.UniqueConstraint('shop_id', 'label_reference', name=op.f('uq_returns_shop_id_label_reference'))
+    )
+    with op.batch_alter_table('returns', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_returns_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_returns_shop_id'), ['shop_id'], unique=False)
+
     op.create_table('stock_levels',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shop_id', sa.Integer(), nullable=False),
@@ -431,6 +577,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_stock_moves_shop_id'), ['shop_id'], unique=False)
         batch_op.create_index('ix_stock_moves_shop_product_time', ['shop_id', 'product_id', 'occurred_at'], unique=False)
 
+    op.create_table('support_channel_contacts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('conversation_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('address_enc', sa.LargeBinary(), nullable=False),
+    sa.Column('thread_enc', sa.LargeBinary(), nullable=True),
+    sa.Column('updated_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_support_channel_contacts_conversation_id_conversations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_support_channel_contacts_shop_id_shops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_support_channel_contacts')),
+    sa.UniqueConstraint('conversation_id', name=op.f('uq_support_channel_contacts_conversation_id'))
+    )
+    with op.batch_alter_table('support_channel_contacts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_support_channel_contacts_shop_id'), ['shop_id'], unique=False)
+
     op.create_table('purchase_order_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shop_id', sa.Integer(), nullable=False),
@@ -447,16 +609,46 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_purchase_order_lines_purchase_order_id'), ['purchase_order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_purchase_order_lines_shop_id'), ['shop_id'], unique=False)
 
+    op.create_table('support_channel_deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=False),
+    sa.Column('conversation_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('updated_at', shopkeeper.data.tables.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_support_channel_deliveries_conversation_id_conversations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], name=op.f('fk_support_channel_deliveries_message_id_messages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_support_channel_deliveries_shop_id_shops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_support_channel_deliveries')),
+    sa.UniqueConstraint('message_id', name=op.f('uq_support_channel_deliveries_message_id'))
+    )
+    with op.batch_alter_table('support_channel_deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_support_channel_deliveries_conversation_id'), ['conversation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_support_channel_deliveries_shop_id'), ['shop_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('support_channel_deliveries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_support_channel_deliveries_shop_id'))
+        batch_op.drop_index(batch_op.f('ix_support_channel_deliveries_conversation_id'))
+
+    op.drop_table('support_channel_deliveries')
     with op.batch_alter_table('purchase_order_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_purchase_order_lines_shop_id'))
         batch_op.drop_index(batch_op.f('ix_purchase_order_lines_purchase_order_id'))
 
     op.drop_table('purchase_order_lines')
+    with op.batch_alter_table('support_channel_contacts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_support_channel_contacts_shop_id'))
+
+    op.drop_table('support_channel_contacts')
     with op.batch_alter_table('stock_moves', schema=None) as batch_op:
         batch_op.drop_index('ix_stock_moves_shop_product_time')
         batch_op.drop_index(batch_op.f('ix_stock_moves_shop_id'))
@@ -466,6 +658,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_stock_levels_shop_id'))
 
     op.drop_table('stock_levels')
+    with op.batch_alter_table('returns', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_returns_shop_id'))
+        batch_op.drop_index(batch_op.f('ix_returns_order_id'))
+
+    op.drop_table('returns')
     with op.batch_alter_table('purchase_orders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_purchase_orders_shop_id'))
 
@@ -481,6 +678,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_lines_order_id'))
 
     op.drop_table('order_lines')
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_messages_shop_id'))
+        batch_op.drop_index('ix_messages_conversation')
+
+    op.drop_table('messages')
+    with op.batch_alter_table('handoffs', schema=None) as batch_op:
+        batch_op.drop_index('ix_handoffs_shop_status')
+        batch_op.drop_index(batch_op.f('ix_handoffs_shop_id'))
+        batch_op.drop_index(batch_op.f('ix_handoffs_conversation_id'))
+
+    op.drop_table('handoffs')
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.drop_index('ix_proposals_shop_status')
         batch_op.drop_index(batch_op.f('ix_proposals_shop_id'))
@@ -497,10 +705,29 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_orders_customer_id'))
 
     op.drop_table('orders')
+    with op.batch_alter_table('conversations', schema=None) as batch_op:
+        batch_op.drop_index('ix_conversations_shop_updated')
+        batch_op.drop_index(batch_op.f('ix_conversations_shop_id'))
+        batch_op.drop_index('ix_conversations_shop_channel_ref')
+        batch_op.drop_index(batch_op.f('ix_conversations_customer_id'))
+
+    op.drop_table('conversations')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_shop_id'))
 
     op.drop_table('users')
+    with op.batch_alter_table('support_policies', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_support_policies_shop_id'))
+
+    op.drop_table('support_policies')
+    with op.batch_alter_table('support_documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_support_documents_shop_id'))
+
+    op.drop_table('support_documents')
+    with op.batch_alter_table('support_channels', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_support_channels_shop_id'))
+
+    op.drop_table('support_channels')
     with op.batch_alter_table('suppliers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_suppliers_shop_id'))
 

@@ -1,0 +1,1 @@
+"""Customer service: the assistant's dialogue, the human queue, the channels."""
