@@ -113,3 +113,33 @@ def test_the_queue_needs_a_secret_key_and_an_agent_answers(
     again = client.post(f"/v1/support/handoffs/{handoff}/resolve", headers=auth(keys.secret))
     assert again.status_code == 409
     assert client.get("/v1/support/handoffs", headers=auth(keys.secret)).json() == []
+
+
+def test_the_policy_is_read_changed_and_checked(
+    client: TestClient, runtime: Runtime, shop: Shop, keys: Keys
+) -> None:
+    build_support_shop(runtime, shop)
+    policy = client.get("/v1/support/policy", headers=auth(keys.secret)).json()
+    assert policy["non_returnable_categories"] == ["food"]
+    policy["disabled_actions"] = ["order_cancelled"]
+    saved = client.put("/v1/support/policy", json=policy, headers=auth(keys.secret))
+    assert saved.status_code == 200
+    assert saved.json()["disabled_actions"] == ["order_cancelled"]
+    contradictory = {**policy, "delivery_days_min": 5, "delivery_days_max": 2}
+    refused = client.put("/v1/support/policy", json=contradictory, headers=auth(keys.secret))
+    assert refused.status_code == 422
+    assert "delivery days" in refused.json()["message"]
+    assert client.get("/v1/support/policy", headers=auth(keys.publishable)).status_code == 403
+    # With cancelling switched off, a confirmed cancel goes to a person instead.
+    first = client.post(
+        "/v1/support/messages",
+        json={"text": "annulez ma commande O0010101 svp ada.lovelace@example.fr"},
+        headers=auth(keys.publishable),
+    ).json()
+    last = client.post(
+        "/v1/support/messages",
+        json={"text": "oui", "conversation_id": first["conversation_id"]},
+        headers=auth(keys.publishable),
+    ).json()
+    assert last["status"] == "waiting"
+    assert last["actions"] == []

@@ -112,3 +112,16 @@ class QueueEntry(BaseModel):
     channel: str
     assigned_to: str | None
     created_at: datetime
+
+
+class PolicyBody(Strict):
+    """A shop's support rules, as the API reads and writes them."""
+
+    return_window_days: int = Field(30, ge=0, le=365)
+    non_returnable_categories: list[str] = Field(default_factory=list, max_length=200)
+    disabled_actions: list[SupportAction] = Field(
+        default_factory=list, description="changes the assistant must leave to a person"
+    )
+    handling_days: int = Field(1, ge=0, le=30)
+    delivery_days_min: int = Field(2, ge=1, le=60)
+    delivery_days_max: int = Field(4, ge=1, le=60)

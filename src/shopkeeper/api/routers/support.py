@@ -20,6 +20,7 @@ from shopkeeper.domain.support import (
     Feedback,
     MessageIn,
     MessageOut,
+    PolicyBody,
     QueueEntry,
     Reply,
     Transcript,
@@ -28,6 +29,7 @@ from shopkeeper.services.access.principal import Principal
 from shopkeeper.services.support import conversations, queue
 from shopkeeper.services.support.channels.agent_reply import deliver_agent_reply
 from shopkeeper.services.support.conversations import Incoming, SupportDesk
+from shopkeeper.services.support.policy import SupportPolicy, load_policy, save_policy
 
 router = APIRouter(prefix="/v1/support", tags=["support"])
 Chatter = Annotated[Principal, Depends(require(Scope.SUPPORT_CHAT))]
@@ -118,3 +120,34 @@ def post_reply(
 @router.post("/handoffs/{handoff_id}/resolve", status_code=204)
 def post_resolve(runtime: RuntimeDep, session: SessionDep, who: Agent, handoff_id: int) -> None:
     queue.resolve(session, runtime.clock, who.shop_id, handoff_id, who.actor)
+
+
+@router.get("/policy", response_model=PolicyBody)
+def get_policy(session: SessionDep, who: Agent) -> PolicyBody:
+    """The shop's return window, non-returnable categories, disabled actions, delays."""
+    policy = load_policy(session, who.shop_id)
+    return PolicyBody(
+        return_window_days=policy.return_window_days,
+        non_returnable_categories=sorted(policy.non_returnable),
+        disabled_actions=sorted(policy.disabled_actions),
+        handling_days=policy.handling_days,
+        delivery_days_min=policy.delivery_days_min,
+        delivery_days_max=policy.delivery_days_max,
+    )
+
+
+@router.put("/policy", response_model=PolicyBody)
+def put_policy(
+    runtime: RuntimeDep, session: SessionDep, who: Agent, body: PolicyBody
+) -> PolicyBody:
+    """Replace the shop's support rules; refused with a reason when they contradict."""
+    policy = SupportPolicy(
+        return_window_days=body.return_window_days,
+        non_returnable=frozenset(c.strip().casefold() for c in body.non_returnable_categories),
+        disabled_actions=frozenset(body.disabled_actions),
+        handling_days=body.handling_days,
+        delivery_days_min=body.delivery_days_min,
+        delivery_days_max=body.delivery_days_max,
+    )
+    save_policy(session, runtime.clock, who.shop_id, policy, who.actor)
+    return get_policy(session, who)

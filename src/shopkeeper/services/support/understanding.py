@@ -17,6 +17,7 @@ from shopkeeper.ai.support import (
     FaqDocument,
     FaqRetriever,
     IntentClassifier,
+    IntentPrediction,
     IntentQuery,
     Tone,
     assess_tone,
@@ -34,6 +35,8 @@ EXPECTED_ENTITY = {
     "item": "product",
     "product": "product",
 }
+# A greeting longer than this carries a request: "Bonjour, vous auriez une recette ?".
+GREETING_MAX_WORDS = 4
 # Below this, a classified intent is not trusted enough to change what the dialogue does.
 CONFIDENT = 0.5
 
@@ -73,6 +76,28 @@ def shipped_classifier() -> IntentClassifier:
     return IntentClassifier().fit(default_examples())
 
 
+def _in_context(
+    prediction: IntentPrediction, text: str, entities: Sequence[Entity], catalogue: bool
+) -> tuple[str, float]:
+    """The classifier's intent, corrected by what the message visibly holds.
+
+    A greeting followed by more words is the request that follows it (the classifier's
+    next best label); an unsure or out-of-scope reading of a message that names a product
+    of the shop's own catalogue, and no order, is a question about that product.
+    """
+    intent, confidence = prediction.intent, prediction.confidence
+    if intent == "greeting" and len(text.split()) > GREETING_MAX_WORDS:
+        intent, confidence = next(
+            ((label, p) for label, p in prediction.alternatives if label != "greeting"),
+            ("oos", confidence),
+        )
+    kinds = {e.type for e in entities}
+    unsure = intent == "oos" or confidence < CONFIDENT
+    if unsure and catalogue and "product" in kinds and "order_number" not in kinds:
+        intent = "product_question"
+    return intent, confidence
+
+
 class Understander:
     """Reads messages for every shop of one process; thread-safe.
 
@@ -108,14 +133,16 @@ class Understander:
         # conversation's.
         spoken = language if language and len(text.split()) < 3 else detected
         prediction = self.classifier.predict(IntentQuery((text,)))[0]
+        entities = extract_entities(
+            text, products=products, expecting=EXPECTED_ENTITY.get(expecting or "")
+        )
+        intent, confidence = _in_context(prediction, text, entities, bool(products))
         return Understanding(
             text=text,
             language=spoken,
-            intent=prediction.intent,
-            confidence=prediction.confidence,
-            entities=extract_entities(
-                text, products=products, expecting=EXPECTED_ENTITY.get(expecting or "")
-            ),
+            intent=intent,
+            confidence=confidence,
+            entities=entities,
             tone=assess_tone(text),
         )
 
