@@ -392,7 +392,9 @@ def main() -> int:
     args = parser.parse_args()
     scripts = load_scripts(args.conversations)
     result: dict[str, Any] = {"machine": machine_info()}
-    result["command"] = "python benchmarks/support_conversations.py " + shlex.join(sys.argv[1:])
+    result["command"] = " ".join(
+        ["python benchmarks/support_conversations.py", shlex.join(sys.argv[1:])]
+    ).strip()
     with (
         tempfile.TemporaryDirectory(prefix="bench-support-") as folder,
         smtp_server() as (inbox, port),

@@ -40,7 +40,7 @@ from shopkeeper.services.default_models import fit_default_models
 from shopkeeper.services.demo_proposals import create_example_proposals
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import create_shop, get_shop_by_slug
-from shopkeeper.services.support.demo import prepare_demo_support
+from shopkeeper.services.support.demo import prepare_demo_support, seed_demo_conversations
 
 MARKER_JOB = "demo.build"
 DEMO_TIMEZONE = "Europe/Paris"
@@ -274,6 +274,7 @@ def build_demo_shop(
         progress("fit", PopularityRecommender.name(), 1, 1)
     _owner(runtime, shop.id)
     prepare_demo_support(runtime, shop.id)
+    seed_demo_conversations(runtime, shop.id)
     credentials_path = folder / "credentials.json"
     secret, public = _keys(runtime, shop.id, credentials_path)
     proposals = create_example_proposals(runtime, shop.id, run)
