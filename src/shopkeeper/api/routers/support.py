@@ -7,7 +7,6 @@ take a secret key with ``support:manage``.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -88,8 +87,7 @@ def get_queue(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[QueueEntry]:
     """Conversations waiting for a person, urgent first, then oldest first."""
-    items = queue.open_queue(session, runtime.cipher, who.shop_id, limit)
-    return [QueueEntry(**asdict(item)) for item in items]
+    return queue.open_queue(session, runtime.cipher, who.shop_id, limit)
 
 
 @router.post("/handoffs/{handoff_id}/claim", status_code=204)

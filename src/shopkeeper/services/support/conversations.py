@@ -337,7 +337,8 @@ def message_out(runtime: Runtime, row: SupportMessageRow) -> MessageOut:
     )
 
 
-def _find(session: Session, shop_id: int, public_id: str) -> ConversationRow:
+def find_conversation(session: Session, shop_id: int, public_id: str) -> ConversationRow:
+    """The shop's conversation with this public id; ``NotFoundError`` otherwise."""
     row = session.scalar(
         select(ConversationRow).where(
             ConversationRow.shop_id == shop_id, ConversationRow.public_id == public_id
@@ -352,7 +353,7 @@ def transcript(
     session: Session, runtime: Runtime, shop_id: int, public_id: str, after: int = 0
 ) -> Transcript:
     """The conversation's messages with an id above ``after``."""
-    conversation = _find(session, shop_id, public_id)
+    conversation = find_conversation(session, shop_id, public_id)
     rows = session.scalars(
         select(SupportMessageRow)
         .where(SupportMessageRow.conversation_id == conversation.id, SupportMessageRow.id > after)
@@ -367,4 +368,4 @@ def transcript(
 
 def record_feedback(session: Session, shop_id: int, public_id: str, satisfied: bool) -> None:
     """Thumbs up (1) or down (-1); a later answer replaces an earlier one."""
-    _find(session, shop_id, public_id).satisfaction = 1 if satisfied else -1
+    find_conversation(session, shop_id, public_id).satisfaction = 1 if satisfied else -1

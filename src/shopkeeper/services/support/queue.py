@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
@@ -12,33 +9,15 @@ from shopkeeper.core.clock import Clock
 from shopkeeper.core.errors import ConflictError, NotFoundError
 from shopkeeper.data.pii import PiiCipher
 from shopkeeper.data.tables import ConversationRow, HandoffRow, SupportMessageRow
-from shopkeeper.domain.support import ConversationStatus, Outcome, Role
+from shopkeeper.domain.support import ConversationStatus, Outcome, QueueEntry, Role
 from shopkeeper.services import audit
 
 OPEN = ("waiting", "claimed")
 
 
-@dataclass(frozen=True)
-class QueueItem:
-    """One handed-off conversation as an agent sees it in the queue."""
-
-    handoff_id: int
-    conversation_id: str
-    status: str
-    reason: str
-    priority: str
-    intent: str | None
-    summary: str
-    entities: dict[str, str]
-    language: str
-    channel: str
-    assigned_to: str | None
-    created_at: datetime
-
-
 def open_queue(
     session: Session, cipher: PiiCipher, shop_id: int, limit: int = 100
-) -> list[QueueItem]:
+) -> list[QueueEntry]:
     """Unresolved handoffs, urgent ones first, then oldest first."""
     rows = session.execute(
         select(HandoffRow, ConversationRow)
@@ -47,11 +26,12 @@ def open_queue(
         .order_by(case((HandoffRow.priority == "high", 0), else_=1), HandoffRow.created_at)
         .limit(limit)
     ).all()
-    return [_item(cipher, handoff, conversation) for handoff, conversation in rows]
+    return [entry(cipher, handoff, conversation) for handoff, conversation in rows]
 
 
-def _item(cipher: PiiCipher, handoff: HandoffRow, conversation: ConversationRow) -> QueueItem:
-    return QueueItem(
+def entry(cipher: PiiCipher, handoff: HandoffRow, conversation: ConversationRow) -> QueueEntry:
+    """A handoff as an agent reads it, summary and entities decrypted."""
+    return QueueEntry(
         handoff_id=handoff.id,
         conversation_id=conversation.public_id,
         status=handoff.status,

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from shopkeeper.core.errors import NotFoundError
 from shopkeeper.data.pii import PiiCipher
 from shopkeeper.data.tables import ConversationRow, HandoffRow, SupportMessageRow
-from shopkeeper.domain.support import MessageOut, Role
-from shopkeeper.services.support.queue import OPEN, QueueItem
+from shopkeeper.domain.support import MessageOut, QueueEntry, Role
+from shopkeeper.services.support.conversations import find_conversation
+from shopkeeper.services.support.queue import OPEN, entry
 from shopkeeper.services.support.state import DialogueState
 
 RECENT = 20
@@ -54,14 +55,14 @@ class ConversationFile:
     """
 
     conversation: ConversationLine
-    handoffs: list[QueueItem] = field(default_factory=list)
+    handoffs: list[QueueEntry] = field(default_factory=list)
     messages: list[MessageOut] = field(default_factory=list)
     known: dict[str, str] = field(default_factory=dict)
     task: str | None = None
     awaiting: str | None = None
 
     @property
-    def open_handoff(self) -> QueueItem | None:
+    def open_handoff(self) -> QueueEntry | None:
         return next((h for h in self.handoffs if h.status in OPEN), None)
 
     @property
@@ -89,24 +90,6 @@ def _line(row: ConversationRow) -> ConversationLine:
     )
 
 
-def _item(cipher: PiiCipher, handoff: HandoffRow, conversation: ConversationRow) -> QueueItem:
-    entities = cipher.decrypt_json(handoff.entities_enc)
-    return QueueItem(
-        handoff_id=handoff.id,
-        conversation_id=conversation.public_id,
-        status=handoff.status,
-        reason=handoff.reason,
-        priority=handoff.priority,
-        intent=handoff.intent,
-        summary=cipher.decrypt(handoff.summary_enc),
-        entities={str(k): str(v) for k, v in (entities or {}).items()},
-        language=conversation.language,
-        channel=conversation.channel,
-        assigned_to=handoff.assigned_to,
-        created_at=handoff.created_at,
-    )
-
-
 def recent_conversations(
     session: Session, shop_id: int, limit: int = RECENT
 ) -> list[ConversationLine]:
@@ -120,7 +103,7 @@ def recent_conversations(
     return [_line(row) for row in rows]
 
 
-def handoff_item(session: Session, cipher: PiiCipher, shop_id: int, handoff_id: int) -> QueueItem:
+def handoff_item(session: Session, cipher: PiiCipher, shop_id: int, handoff_id: int) -> QueueEntry:
     """One handoff as the queue shows it, whatever its status."""
     found = session.execute(
         select(HandoffRow, ConversationRow)
@@ -129,25 +112,14 @@ def handoff_item(session: Session, cipher: PiiCipher, shop_id: int, handoff_id: 
     ).first()
     if found is None:
         raise NotFoundError("no such handoff", handoff_id=handoff_id)
-    return _item(cipher, *found)
-
-
-def _conversation(session: Session, shop_id: int, public_id: str) -> ConversationRow:
-    row = session.scalar(
-        select(ConversationRow).where(
-            ConversationRow.shop_id == shop_id, ConversationRow.public_id == public_id
-        )
-    )
-    if row is None:
-        raise NotFoundError("no such conversation", conversation_id=public_id)
-    return row
+    return entry(cipher, *found)
 
 
 def conversation_messages(
     session: Session, cipher: PiiCipher, shop_id: int, public_id: str
 ) -> tuple[ConversationLine, list[MessageOut]]:
     """The conversation and every message of it, oldest first."""
-    row = _conversation(session, shop_id, public_id)
+    row = find_conversation(session, shop_id, public_id)
     messages = session.scalars(
         select(SupportMessageRow)
         .where(SupportMessageRow.conversation_id == row.id)
@@ -169,7 +141,7 @@ def conversation_file(
     session: Session, cipher: PiiCipher, shop_id: int, public_id: str
 ) -> ConversationFile:
     """Everything the dashboard shows about one conversation."""
-    row = _conversation(session, shop_id, public_id)
+    row = find_conversation(session, shop_id, public_id)
     line, messages = conversation_messages(session, cipher, shop_id, public_id)
     handoffs = session.scalars(
         select(HandoffRow)
@@ -179,7 +151,7 @@ def conversation_file(
     state = DialogueState.from_json(cipher.decrypt_json(row.state_enc))
     return ConversationFile(
         conversation=line,
-        handoffs=[_item(cipher, h, row) for h in handoffs],
+        handoffs=[entry(cipher, h, row) for h in handoffs],
         messages=messages,
         known=dict(state.slots),
         task=state.task,
