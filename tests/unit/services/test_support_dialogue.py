@@ -287,3 +287,17 @@ def test_off_mode_sends_everything_to_a_person(
     build_support_shop(runtime, shop, mode=CapabilityMode.OFF)
     reply = chat(desk, shop)(f"où est ma commande O0010102 ? {BOB}")
     assert reply.status is ConversationStatus.WAITING
+
+
+def test_two_questions_get_two_answers_and_a_follow_up_builds_on_the_last(
+    desk: SupportDesk, shop: Shop, orders: SupportShop
+) -> None:
+    say = chat(desk, shop)
+    both = say("vous livrez en Suisse ? et la livraison est gratuite à partir de combien ?")
+    assert both.outcome is Outcome.RESOLVED
+    assert "14,90" in texts(both)
+    assert "49" in texts(both)
+    follow = say("et il y a des frais de douane ?")
+    assert follow.outcome is Outcome.RESOLVED
+    assert "douane" in texts(follow).lower()
+    assert "livraison.md" in texts(follow)

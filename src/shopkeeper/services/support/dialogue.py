@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from shopkeeper.ai.support import FaqAnswer
 from shopkeeper.ai.support.confirmation import yes_or_no
 from shopkeeper.domain.proposals import CapabilityMode
 from shopkeeper.domain.support import Outcome, SupportAction
@@ -40,6 +41,8 @@ QUESTION_FOR = {
     "product": "ask_product",
 }
 MAX_MISUNDERSTOOD = 3
+# Two questions in one message get two answers; more would drown the customer.
+MAX_FAQ_ANSWERS = 2
 MAX_MISMATCHES = 2
 # A message answering a question is not also read as a new request unless it says so
 # clearly: "trop petit" after "which item?" is a reason, not a complaint.
@@ -399,17 +402,42 @@ class _Turn:
         self.done(Outcome.RESOLVED, key, title=facts.title, price=price, details=details)
 
     def faq(self) -> None:
-        found = self.desk.answer_from_faq(self.heard.text)
-        if found is None:
+        """Answer each question of the message from the FAQ, in the light of the last one.
+
+        "Vous livrez en Suisse ? ça coûte combien ?" holds two questions; "et il y a des
+        frais de douane ?" after an answer about Switzerland means Swiss customs.
+        """
+        answers: list[FaqAnswer] = []
+        for question in questions_in(self.heard.text):
+            found = self.desk.answer_from_faq(question)
+            if found is None and self.state.last_question:
+                found = self.desk.answer_from_faq(f"{self.state.last_question} {question}")
+            if found is not None and found not in answers:
+                answers.append(found)
+        if not answers:
             self.hand_off("unanswered_question")
             return
-        self.done(
-            Outcome.RESOLVED,
-            "faq_answer",
-            answer=found.answer,
-            source=found.source,
-            heading=found.heading,
-        )
+        self.state.last_question = self.heard.text
+        for found in answers[:MAX_FAQ_ANSWERS]:
+            self.say("faq_answer", answer=found.answer, source=found.source, heading=found.heading)
+        self.turn.outcome = Outcome.RESOLVED
+        self.state.start(None)
+
+
+def questions_in(text: str) -> list[str]:
+    """The questions of a message, split at question marks; the whole text when none.
+
+    Examples
+    --------
+    >>> questions_in("Vous livrez en Suisse ? ça coûte combien ?")
+    ['Vous livrez en Suisse ?', 'ça coûte combien ?']
+    >>> questions_in("livraison gratuite")
+    ['livraison gratuite']
+    """
+    if "?" not in text:
+        return [text]
+    parts = [p.strip() + " ?" for p in text.split("?") if len(p.split()) >= 2]
+    return parts or [text]
 
 
 def take_turn(state: DialogueState, desk: Desk, heard: Understanding) -> Turn:

@@ -28,6 +28,8 @@ class DialogueState:
     verified_order: str | None = None
     misunderstood: int = 0
     mismatches: int = 0
+    # The last policy question answered: a follow-up ("et pour la Suisse ?") builds on it.
+    last_question: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
