@@ -15,7 +15,8 @@ from shopkeeper.domain.shops import Shop
 from shopkeeper.domain.support import Channel, ConversationStatus, Outcome, Reply, SupportAction
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.support import queue
-from shopkeeper.services.support.conversations import Incoming, SupportDesk, transcript
+from shopkeeper.services.support.conversations import Incoming, SupportDesk
+from shopkeeper.services.support.transcripts import transcript
 from shopkeeper.services.support.understanding import Understander
 from shopkeeper.testing.smtp import Inbox, smtp_server
 from tests.unit.services.support_shop import ADA, BOB, SupportShop, build_support_shop

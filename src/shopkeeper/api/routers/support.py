@@ -25,7 +25,7 @@ from shopkeeper.domain.support import (
     Transcript,
 )
 from shopkeeper.services.access.principal import Principal
-from shopkeeper.services.support import conversations, queue
+from shopkeeper.services.support import queue, transcripts
 from shopkeeper.services.support.channels.agent_reply import deliver_agent_reply
 from shopkeeper.services.support.conversations import Incoming, SupportDesk
 from shopkeeper.services.support.policy import SupportPolicy, load_policy, save_policy
@@ -64,7 +64,7 @@ def get_messages(
     after: Annotated[int, Query(ge=0, description="Only messages with a larger id")] = 0,
 ) -> Transcript:
     """The conversation's messages after ``after``: how a widget sees an agent's answer."""
-    return conversations.transcript(session, runtime, who.shop_id, conversation_id, after)
+    return transcripts.transcript(session, runtime, who.shop_id, conversation_id, after)
 
 
 @router.post("/conversations/{conversation_id}/feedback", status_code=204)
@@ -76,7 +76,7 @@ def post_feedback(
     feedback: Feedback,
 ) -> None:
     """Thumbs up or down at the end of a conversation."""
-    conversations.record_feedback(session, who.shop_id, conversation_id, feedback.satisfied)
+    transcripts.record_feedback(session, who.shop_id, conversation_id, feedback.satisfied)
 
 
 @router.get("/handoffs", response_model=list[QueueEntry])
@@ -112,7 +112,7 @@ def post_reply(
         session, runtime.clock, runtime.cipher, who.shop_id, handoff_id, who.actor, body.text
     )
     deliver_agent_reply(session, runtime, request.app.state.support.mailer, row)
-    return conversations.message_out(runtime, row)
+    return transcripts.message_out(runtime, row)
 
 
 @router.post("/handoffs/{handoff_id}/resolve", status_code=204)

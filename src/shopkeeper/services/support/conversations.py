@@ -29,11 +29,9 @@ from shopkeeper.domain.support import (
     MAX_MESSAGE_CHARS,
     Channel,
     ConversationStatus,
-    MessageOut,
     Outcome,
     Reply,
     Role,
-    Transcript,
 )
 from shopkeeper.services.modes import resolve_mode
 from shopkeeper.services.runtime import Runtime
@@ -43,6 +41,7 @@ from shopkeeper.services.support.dialogue import Handoff, Turn, take_turn
 from shopkeeper.services.support.policy import load_policy
 from shopkeeper.services.support.replies import say
 from shopkeeper.services.support.state import DialogueState
+from shopkeeper.services.support.transcripts import message_out
 from shopkeeper.services.support.understanding import Understander, Understanding
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -325,47 +324,3 @@ class SupportDesk:
             awaiting=state.awaiting,
             actions=list(turn.actions) if turn else [],
         )
-
-
-def message_out(runtime: Runtime, row: SupportMessageRow) -> MessageOut:
-    return MessageOut(
-        id=row.id,
-        role=Role(row.role),
-        text=runtime.cipher.decrypt(row.text_enc),
-        at=row.created_at,
-        author=row.author,
-    )
-
-
-def find_conversation(session: Session, shop_id: int, public_id: str) -> ConversationRow:
-    """The shop's conversation with this public id; ``NotFoundError`` otherwise."""
-    row = session.scalar(
-        select(ConversationRow).where(
-            ConversationRow.shop_id == shop_id, ConversationRow.public_id == public_id
-        )
-    )
-    if row is None:
-        raise NotFoundError("no such conversation", conversation_id=public_id)
-    return row
-
-
-def transcript(
-    session: Session, runtime: Runtime, shop_id: int, public_id: str, after: int = 0
-) -> Transcript:
-    """The conversation's messages with an id above ``after``."""
-    conversation = find_conversation(session, shop_id, public_id)
-    rows = session.scalars(
-        select(SupportMessageRow)
-        .where(SupportMessageRow.conversation_id == conversation.id, SupportMessageRow.id > after)
-        .order_by(SupportMessageRow.id)
-    )
-    return Transcript(
-        conversation_id=public_id,
-        status=ConversationStatus(conversation.status),
-        messages=[message_out(runtime, row) for row in rows],
-    )
-
-
-def record_feedback(session: Session, shop_id: int, public_id: str, satisfied: bool) -> None:
-    """Thumbs up (1) or down (-1); a later answer replaces an earlier one."""
-    find_conversation(session, shop_id, public_id).satisfaction = 1 if satisfied else -1

@@ -16,9 +16,9 @@ from shopkeeper.core.errors import NotFoundError
 from shopkeeper.data.pii import PiiCipher
 from shopkeeper.data.tables import ConversationRow, HandoffRow, SupportMessageRow
 from shopkeeper.domain.support import MessageOut, QueueEntry, Role
-from shopkeeper.services.support.conversations import find_conversation
 from shopkeeper.services.support.queue import OPEN, entry
 from shopkeeper.services.support.state import DialogueState
+from shopkeeper.services.support.transcripts import find_conversation
 
 RECENT = 20
 
