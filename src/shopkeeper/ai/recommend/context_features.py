@@ -41,18 +41,6 @@ CONTEXT_FEATURES = (
     "lift_event",
 )
 ALL_FEATURES = GENERATOR_FEATURES + ITEM_FEATURES + CONTEXT_FEATURES
-# The only direction each feature may push a candidate's score, all else equal (0: either).
-# A better generator score or a higher lift never makes a candidate less likely. Without
-# this the trees fit per-rank noise: on session starts (popularity candidates only) a
-# re-ranker trained mostly on in-session steps scored 12.1 NDCG@10 against 16.8 for the
-# popularity order itself, and buried whatever the lifts added there.
-MONOTONE: dict[str, int] = {
-    "session_score": 1,
-    "popularity_score": 1,
-    "generator_rank": -1,
-    "from_session": 1,
-    **dict.fromkeys(CONTEXT_FEATURES, 1),
-}
 # Dimensions with a lift, and how many buckets each has.
 DIMENSIONS: dict[str, int] = {
     "rain": 3,

@@ -20,12 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from shopkeeper.ai.base import Model
-from shopkeeper.ai.recommend.context_features import (
-    ALL_FEATURES,
-    MONOTONE,
-    ContextStats,
-    RequestContext,
-)
+from shopkeeper.ai.recommend.context_features import ALL_FEATURES, ContextStats, RequestContext
 from shopkeeper.ai.recommend.context_reasons import reason_for
 from shopkeeper.ai.registry import Sample, register
 from shopkeeper.core.errors import InvalidInputError
@@ -187,11 +182,7 @@ class LambdaRankContextRanker(
             feature_name=list(data.feature_names),
             free_raw_data=True,
         )
-        params = {
-            **self._params(),
-            "monotone_constraints": [MONOTONE.get(n, 0) for n in data.feature_names],
-        }
-        booster = lgb.train(params, train, num_boost_round=self.n_estimators)
+        booster = lgb.train(self._params(), train, num_boost_round=self.n_estimators)
         self.trees_ = _Trees(booster.model_to_string())
         self.feature_names_: tuple[str, ...] = tuple(data.feature_names)
         self.groups_ = len(sizes)
