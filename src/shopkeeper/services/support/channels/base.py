@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import httpx
+
 # Telegram and WhatsApp both refuse texts over 4096 characters.
 MAX_CHAT_TEXT = 4096
 SEND_TIMEOUT_S = 10.0
@@ -69,3 +71,12 @@ def clip(text: str, limit: int = MAX_CHAT_TEXT) -> str:
     'abc…'
     """
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def response_json(response: httpx.Response) -> dict[str, Any]:
+    """A platform's JSON answer as a dict; ``{}`` when it sent something else."""
+    try:
+        loaded = response.json()
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}

@@ -23,6 +23,7 @@ from shopkeeper.services.support.channels.base import (
     Contact,
     InboundMessage,
     clip,
+    response_json,
 )
 from shopkeeper.services.support.channels.settings import DEFAULT_TELEGRAM_API, ChannelConfig
 
@@ -126,7 +127,7 @@ class TelegramSender:
                 response = httpx.post(url, json=body, timeout=SEND_TIMEOUT_S)
             except httpx.HTTPError as exc:
                 raise ChannelSendError(f"telegram unreachable: {type(exc).__name__}") from None
-            answer = _json(response)
+            answer = response_json(response)
             if response.status_code != 200 or answer.get("ok") is not True:
                 description = str(answer.get("description") or response.reason_phrase)[:300]
                 raise ChannelSendError(f"telegram refused ({response.status_code}): {description}")
@@ -134,11 +135,3 @@ class TelegramSender:
             if isinstance(result, dict) and "message_id" in result:
                 sent = str(result["message_id"])
         return sent
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        loaded = response.json()
-    except ValueError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}

@@ -29,6 +29,7 @@ from shopkeeper.services.support.channels.base import (
     Contact,
     InboundMessage,
     clip,
+    response_json,
 )
 from shopkeeper.services.support.channels.settings import (
     DEFAULT_GRAPH_API,
@@ -191,7 +192,7 @@ class WhatsAppSender:
                 )
             except httpx.HTTPError as exc:
                 raise ChannelSendError(f"whatsapp unreachable: {type(exc).__name__}") from None
-            answer = _json(response)
+            answer = response_json(response)
             if response.status_code != 200:
                 error = answer.get("error")
                 said = error.get("message") if isinstance(error, dict) else None
@@ -201,11 +202,3 @@ class WhatsAppSender:
             if isinstance(messages, list) and messages and isinstance(messages[0], dict):
                 sent = str(messages[0].get("id") or "") or sent
         return sent
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        loaded = response.json()
-    except ValueError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
