@@ -47,9 +47,10 @@ def entry(cipher: PiiCipher, handoff: HandoffRow, conversation: ConversationRow)
     )
 
 
-def _open_handoff(
+def find_handoff(
     session: Session, shop_id: int, handoff_id: int
 ) -> tuple[HandoffRow, ConversationRow]:
+    """The shop's handoff and its conversation, whatever the status; ``NotFoundError``."""
     found = session.execute(
         select(HandoffRow, ConversationRow)
         .join(ConversationRow, ConversationRow.id == HandoffRow.conversation_id)
@@ -57,7 +58,13 @@ def _open_handoff(
     ).first()
     if found is None:
         raise NotFoundError("no such handoff", handoff_id=handoff_id)
-    handoff, conversation = found
+    return found[0], found[1]
+
+
+def _open_handoff(
+    session: Session, shop_id: int, handoff_id: int
+) -> tuple[HandoffRow, ConversationRow]:
+    handoff, conversation = find_handoff(session, shop_id, handoff_id)
     if handoff.status not in OPEN:
         raise ConflictError("this handoff is already resolved", handoff_id=handoff_id)
     return handoff, conversation

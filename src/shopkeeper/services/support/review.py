@@ -12,11 +12,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shopkeeper.core.errors import NotFoundError
 from shopkeeper.data.pii import PiiCipher
 from shopkeeper.data.tables import ConversationRow, HandoffRow, SupportMessageRow
 from shopkeeper.domain.support import MessageOut, QueueEntry, Role
-from shopkeeper.services.support.queue import OPEN, entry
+from shopkeeper.services.support.queue import OPEN, entry, find_handoff
 from shopkeeper.services.support.state import DialogueState
 from shopkeeper.services.support.transcripts import find_conversation
 
@@ -105,14 +104,7 @@ def recent_conversations(
 
 def handoff_item(session: Session, cipher: PiiCipher, shop_id: int, handoff_id: int) -> QueueEntry:
     """One handoff as the queue shows it, whatever its status."""
-    found = session.execute(
-        select(HandoffRow, ConversationRow)
-        .join(ConversationRow, ConversationRow.id == HandoffRow.conversation_id)
-        .where(HandoffRow.shop_id == shop_id, HandoffRow.id == handoff_id)
-    ).first()
-    if found is None:
-        raise NotFoundError("no such handoff", handoff_id=handoff_id)
-    return entry(cipher, *found)
+    return entry(cipher, *find_handoff(session, shop_id, handoff_id))
 
 
 def conversation_messages(
