@@ -18,15 +18,19 @@ from statsforecast import StatsForecast
 
 from shopkeeper.ai.base import Model
 from shopkeeper.ai.forecast.candidates import (
+    COMBINATION,
     NO_DEMAND_MODEL,
     SHORT_HISTORY_MODEL,
+    combination_members,
+    combine,
+    default_model,
     intermittent_models,
     model_named,
     regular_models,
 )
 from shopkeeper.ai.forecast.demand_class import DemandClass, classify
 from shopkeeper.ai.forecast.explaining import explain_forecast
-from shopkeeper.ai.forecast.intervals import error_bounds
+from shopkeeper.ai.forecast.intervals import error_bounds, validated_offsets
 from shopkeeper.ai.forecast.prediction import Forecast, ForecastQuery
 from shopkeeper.ai.forecast.samples import sample
 from shopkeeper.ai.forecast.selection import choose, validate
@@ -34,6 +38,11 @@ from shopkeeper.ai.forecast.series import SalesSeries, SeriesIssue
 from shopkeeper.ai.registry import register
 from shopkeeper.core.errors import InvalidInputError, NotFoundError
 from shopkeeper.domain.explanation import Explanation
+
+# Validation MAE share a candidate must gain over seasonal naive to replace it. Chosen on
+# Walmart's training part only (choose on two windows, score on the third:
+# benchmarks/forecast_tuning.py); see the docstring of :mod:`.selection`.
+DEFAULT_MARGIN = 0.1
 
 
 # A week ahead keeps the sample's 60 days long enough for model selection.
@@ -53,6 +62,11 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         Validation windows; series too short for them get the historic mean.
     levels
         Prediction interval levels in percent.
+    margin
+        Share by which another candidate's validation MAE must beat seasonal naive's (naive
+        without a season) for it to be chosen; 0 picks the plain best.
+    combination
+        Also try the median of seasonal naive, AutoETS and AutoTheta as a candidate.
 
     Examples
     --------
@@ -76,12 +90,16 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         validation_horizon: int | None = None,
         n_windows: int = 3,
         levels: tuple[int, ...] = (80, 95),
+        margin: float = DEFAULT_MARGIN,
+        combination: bool = True,
     ) -> None:
         self.season_length = season_length
         self.horizon = horizon
         self.validation_horizon = validation_horizon
         self.n_windows = n_windows
         self.levels = levels
+        self.margin = margin
+        self.combination = combination
 
     def _check_params(self) -> None:
         for name in ("season_length", "horizon", "n_windows"):
@@ -91,6 +109,8 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             raise InvalidInputError("validation_horizon must be at least 1")
         if not all(0 < level < 100 for level in self.levels):
             raise InvalidInputError("levels must be percentages between 0 and 100")
+        if not 0 <= self.margin < 1:
+            raise InvalidInputError("margin must be a share in [0, 1)", margin=self.margin)
 
     @property
     def min_validated_length(self) -> int:
@@ -115,67 +135,111 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
                 groups["intermittent" if classes[key].is_intermittent else "regular"].append(key)
         choices = {uid: NO_DEMAND_MODEL for uid, c in classes.items() if c.kind == "no_demand"}
         choices.update(dict.fromkeys(groups["short"], SHORT_HISTORY_MODEL))
-        scores, errors = [], []
+        scores, offsets = [], {}
         window = self.validation_horizon or self.horizon
-        for group, candidates in (
-            ("regular", regular_models(self.season_length)),
-            ("intermittent", intermittent_models()),
+        for group, candidates, combination, default in (
+            (
+                "regular",
+                regular_models(self.season_length),
+                combination_members(self.season_length) if self.combination else (),
+                default_model(self.season_length),
+            ),
+            ("intermittent", intermittent_models(), (), None),
         ):
             if not groups[group]:
                 continue
             part = frame[frame["unique_id"].isin(groups[group])]
             found = validate(
-                part, candidates, freq=data.freq, horizon=window, n_windows=self.n_windows
+                part,
+                candidates,
+                freq=data.freq,
+                horizon=window,
+                n_windows=self.n_windows,
+                combination=combination,
             )
-            choices.update(choose(found.scores, tuple(candidates)))
+            order = (*candidates, COMBINATION) if combination else tuple(candidates)
+            chosen = choose(found.scores, order, default=default, margin=self.margin)
+            choices.update(chosen)
             scores.append(found.scores)
-            errors.append(found.errors)
+            offsets.update(
+                validated_offsets(found.errors, chosen, levels=self.levels, horizon=self.horizon)
+            )
         self.classes_: dict[str, DemandClass] = classes
         self.choices_: dict[str, str] = dict(sorted(choices.items()))
         self.scores_: dict[str, dict[str, float]] = _nested_scores(scores)
         self.issues_: dict[str, tuple[SeriesIssue, ...]] = {
             uid: data.issues_of(uid) for uid in classes if data.issues_of(uid)
         }
-        chosen_errors = _chosen_errors(errors, self.choices_, frame)
-        self.forecast_: pd.DataFrame = self._forecast(frame, data, chosen_errors)
+        offsets.update(self._unvalidated_offsets(frame))
+        self.forecast_: pd.DataFrame = self._forecast(frame, data, offsets)
         return self
 
+    def _unvalidated_offsets(self, frame: pd.DataFrame) -> dict[str, dict[int, np.ndarray]]:
+        """Offsets for series too short to validate (their spread) or never sold (none)."""
+        found: dict[str, dict[int, np.ndarray]] = {}
+        for uid, y in frame.groupby("unique_id", sort=True)["y"]:
+            key = str(uid)
+            if self.choices_.get(key) == SHORT_HISTORY_MODEL:
+                # Too short to validate: the spread around the mean is all there is to go on.
+                values = y.to_numpy(dtype="float64")
+                spread = values - values.mean()
+            elif self.choices_.get(key) == NO_DEMAND_MODEL:
+                spread = np.zeros(1)
+            else:
+                continue
+            found[key] = {
+                level: np.tile(error_bounds(spread, level), (self.horizon, 1))
+                for level in self.levels
+            }
+        return found
+
+    def _points(self, name: str, part: pd.DataFrame, freq: str) -> pd.DataFrame:
+        """Point forecasts of one model for the series of ``part`` (``unique_id, ds, mean``)."""
+        if name == NO_DEMAND_MODEL:
+            last = part.groupby("unique_id", sort=True)["ds"].max()
+            return pd.DataFrame(
+                [
+                    (uid, ds, 0.0)
+                    for uid, end in last.items()
+                    for ds in pd.date_range(end, periods=self.horizon + 1, freq=freq)[1:]
+                ],
+                columns=["unique_id", "ds", "mean"],
+            )
+        members = combination_members(self.season_length) if name == COMBINATION else (name,)
+        engine = StatsForecast(
+            models=[model_named(m, self.season_length) for m in members], freq=freq, n_jobs=1
+        )
+        points = engine.forecast(df=part, h=self.horizon)
+        points["mean"] = combine(points[list(members)].to_numpy(dtype="float64"))
+        return points[["unique_id", "ds", "mean"]]
+
     def _forecast(
-        self, frame: pd.DataFrame, data: SalesSeries, errors: dict[str, np.ndarray]
+        self,
+        frame: pd.DataFrame,
+        data: SalesSeries,
+        offsets: dict[str, dict[int, np.ndarray]],
     ) -> pd.DataFrame:
         by_model: dict[str, list[str]] = {}
         for uid, name in self.choices_.items():
             by_model.setdefault(name, []).append(uid)
         parts = []
         for name, ids in sorted(by_model.items()):
-            part = frame[frame["unique_id"].isin(ids)]
-            if name == NO_DEMAND_MODEL:
-                last = part.groupby("unique_id", sort=True)["ds"].max()
-                points = pd.DataFrame(
-                    [
-                        (uid, ds, 0.0)
-                        for uid, end in last.items()
-                        for ds in pd.date_range(end, periods=self.horizon + 1, freq=data.freq)[1:]
-                    ],
-                    columns=["unique_id", "ds", "mean"],
-                )
-            else:
-                engine = StatsForecast(
-                    models=[model_named(name, self.season_length)], freq=data.freq, n_jobs=1
-                )
-                points = engine.forecast(df=part, h=self.horizon).rename(columns={name: "mean"})
+            points = self._points(name, frame[frame["unique_id"].isin(ids)], data.freq)
             points["unique_id"] = points["unique_id"].astype(str)
             points["model"] = name
             parts.append(points[["unique_id", "ds", "mean", "model"]])
         result = pd.concat(parts, ignore_index=True).sort_values(["unique_id", "ds"])
         result = result.reset_index(drop=True)
-        ids = result["unique_id"].tolist()
+        uids = result["unique_id"].to_numpy()
+        step = result.groupby("unique_id", sort=False).cumcount().to_numpy()
+        none = np.zeros((self.horizon, 2))
         for level in self.levels:
-            bounds = {uid: error_bounds(found, level) for uid, found in errors.items()}
-            low = np.array([bounds.get(u, (0.0, 0.0))[0] for u in ids], dtype="float64")
-            high = np.array([bounds.get(u, (0.0, 0.0))[1] for u in ids], dtype="float64")
-            result[f"lo-{level}"] = result["mean"].to_numpy() + low
-            result[f"hi-{level}"] = result["mean"].to_numpy() + high
+            bounds = np.array(
+                [offsets.get(u, {}).get(level, none)[h] for u, h in zip(uids, step, strict=True)],
+                dtype="float64",
+            ).reshape(-1, 2)
+            result[f"lo-{level}"] = result["mean"].to_numpy() + bounds[:, 0]
+            result[f"hi-{level}"] = result["mean"].to_numpy() + bounds[:, 1]
         if not data.allow_negative:
             # Demand is never negative; neither are its forecast or interval bounds.
             numeric = [c for c in result.columns if c not in ("unique_id", "ds", "model")]
@@ -218,23 +282,3 @@ def _nested_scores(scores: list[pd.DataFrame]) -> dict[str, dict[str, float]]:
         for uid, name, mae in table[["unique_id", "model", "mae"]].itertuples(index=False):
             nested.setdefault(str(uid), {})[str(name)] = float(mae)
     return dict(sorted(nested.items()))
-
-
-def _chosen_errors(
-    errors: list[pd.DataFrame], choices: dict[str, str], frame: pd.DataFrame
-) -> dict[str, np.ndarray]:
-    """Validation errors of each series' chosen model; in-sample ones for the others."""
-    found: dict[str, np.ndarray] = {}
-    for table in errors:
-        chosen = table[table["model"] == table["unique_id"].map(choices)]
-        for uid, part in chosen.groupby("unique_id", sort=True):
-            found[str(uid)] = part["error"].to_numpy(dtype="float64")
-    for uid, y in frame.groupby("unique_id", sort=True)["y"]:
-        key = str(uid)
-        if choices.get(key) == SHORT_HISTORY_MODEL:
-            # Too short to validate: the spread around the mean is all there is to go on.
-            values = y.to_numpy(dtype="float64")
-            found[key] = values - values.mean()
-        elif choices.get(key) == NO_DEMAND_MODEL:
-            found[key] = np.zeros(1)
-    return found

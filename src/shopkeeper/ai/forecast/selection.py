@@ -30,7 +30,7 @@ class Validation:
 
     ``scores`` has one row per series and candidate (``unique_id, model, mae``);
     ``errors`` one row per series, candidate and validated period (``unique_id, model,
-    window, step, error`` with ``error = y - forecast``, ``window`` 0 for the oldest cut and
+    window, step, y, error`` with ``error = y - forecast``, ``window`` 0 for the oldest cut and
     ``step`` 1 for the first period after it).
     """
 
@@ -79,7 +79,7 @@ def validate(
         .rename("mae")
         .reset_index()
     )
-    errors = long[["unique_id", "model", "window", "step", "error"]].reset_index(drop=True)
+    errors = long[["unique_id", "model", "window", "step", "y", "error"]].reset_index(drop=True)
     return Validation(scores=scores, errors=errors)
 
 

@@ -43,6 +43,8 @@ QUESTION_FOR = {
 MAX_MISUNDERSTOOD = 3
 # Two questions in one message get two answers; more would drown the customer.
 MAX_FAQ_ANSWERS = 2
+# A question this short leans on the one before it.
+SHORT_QUESTION_WORDS = 4
 MAX_MISMATCHES = 2
 # A message answering a question is not also read as a new request unless it says so
 # clearly: "trop petit" after "which item?" is a reason, not a complaint.
@@ -408,7 +410,12 @@ class _Turn:
         frais de douane ?" after an answer about Switzerland means Swiss customs.
         """
         answers: list[FaqAnswer] = []
+        previous = ""
         for question in questions_in(self.heard.text):
+            # "c'est combien ?" after "vous livrez en Belgique ?" asks about Belgium.
+            if previous and len(question.split()) <= SHORT_QUESTION_WORDS:
+                question = f"{previous} {question}"
+            previous = question
             found = self.desk.answer_from_faq(question)
             if found is None and self.state.last_question:
                 found = self.desk.answer_from_faq(f"{self.state.last_question} {question}")
