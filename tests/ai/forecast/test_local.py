@@ -5,8 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from statsforecast import StatsForecast
 
-from shopkeeper.ai.forecast.candidates import INTERMITTENT_MODELS
+from shopkeeper.ai.forecast.candidates import (
+    COMBINATION,
+    INTERMITTENT_MODELS,
+    combination_members,
+    model_named,
+)
 from shopkeeper.ai.forecast.local import LocalForecaster
 from shopkeeper.ai.forecast.metrics import coverage
 from shopkeeper.ai.forecast.prediction import ForecastQuery
@@ -119,3 +125,52 @@ def test_bad_hyperparameters_are_refused_at_fit() -> None:
     data = SalesSeries.from_frame(frame(a=np.full(60, 3.0)))
     with pytest.raises(InvalidInputError):
         LocalForecaster(horizon=0).fit(data)
+
+
+def noisy_weekly(seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    t = np.arange(150)
+    return frame(
+        **{f"s{i}": 50 + 10 * np.sin(2 * np.pi * t / 7) + rng.normal(0, 8, 150) for i in range(4)}
+    )
+
+
+def test_the_combination_is_chosen_where_the_average_validates_best() -> None:
+    data = SalesSeries.from_frame(noisy_weekly(4))
+    model = LocalForecaster(horizon=14, margin=0.0).fit(data)
+    for uid, scores in model.scores_.items():
+        best = min(scores.values())
+        assert (model.choices_[uid] == COMBINATION) == (scores[COMBINATION] == best)
+    assert model.choices_["s1"] == COMBINATION
+    # Its forecast is the mean of its members refitted on the whole history.
+    members = [model_named(m, 7) for m in combination_members(7)]
+    part = data.frame[data.frame["unique_id"] == "s1"]
+    alone = StatsForecast(models=members, freq="D", n_jobs=1).forecast(df=part, h=14)
+    expected = alone[list(combination_members(7))].mean(axis=1).to_numpy()
+    got = model.forecast_[model.forecast_["unique_id"] == "s1"]["mean"].to_numpy()
+    np.testing.assert_allclose(got, expected)
+    query = ForecastQuery(7, ("s1",))
+    summary = model.explain(query, model.predict(query)).summary
+    assert "Combination (the mean of SeasonalNaive, AutoETS, AutoTheta)" in summary
+
+
+def test_the_margin_keeps_seasonal_naive_unless_beaten_clearly() -> None:
+    data = SalesSeries.from_frame(noisy_weekly(4))
+    model = LocalForecaster(horizon=14, margin=0.5).fit(data)
+    for uid, scores in model.scores_.items():
+        if model.choices_[uid] != "SeasonalNaive":
+            assert scores[model.choices_[uid]] <= 0.5 * scores["SeasonalNaive"]
+        elif min(scores.values()) < scores["SeasonalNaive"]:
+            query = ForecastQuery(7, (uid,))
+            assert "kept unless" in model.explain(query, model.predict(query)).summary
+
+
+def test_interval_width_grows_with_the_step() -> None:
+    # Random walks: the error h steps after a cut grows like the square root of h.
+    rng = np.random.default_rng(7)
+    walks = {f"w{i}": 500 + np.cumsum(rng.normal(0, 5, 150)) for i in range(12)}
+    model = LocalForecaster(horizon=14).fit(SalesSeries.from_frame(frame(**walks)))
+    for _, part in model.forecast_.groupby("unique_id"):
+        width = (part["hi-80"] - part["lo-80"]).to_numpy()
+        assert np.all(np.diff(width) >= -1e-9)
+        assert width[-1] > 1.5 * width[0]

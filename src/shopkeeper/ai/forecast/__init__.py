@@ -4,7 +4,7 @@
 - :mod:`.demand_class`: smooth, erratic, intermittent or lumpy demand (ADI and CV²);
 - :mod:`.candidates`: the statsforecast models tried for each kind of demand;
 - :mod:`.selection`: rolling-origin validation and the choice per series;
-- :mod:`.intervals`: conformal intervals from the validation errors;
+- :mod:`.intervals`: conformal intervals per step ahead from the validation errors;
 - :mod:`.local`: :class:`~.local.LocalForecaster`, the registered model;
 - :mod:`.metrics`: sMAPE, MASE and interval coverage (M4 definitions).
 """

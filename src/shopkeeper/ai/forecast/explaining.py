@@ -1,10 +1,15 @@
-"""Why a series got its model: validation errors of the winner against the others."""
+"""Why a series got its model: validation errors of the winner against the others.
+
+Says when the winner is the combination (and of which models), and when seasonal naive was
+kept although another candidate validated slightly better (within the margin).
+"""
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
-from shopkeeper.ai.forecast.candidates import NO_DEMAND_MODEL, SHORT_HISTORY_MODEL
+from shopkeeper.ai.forecast.candidates import COMBINATION, NO_DEMAND_MODEL, SHORT_HISTORY_MODEL
 from shopkeeper.ai.forecast.demand_class import DemandClass
 from shopkeeper.ai.forecast.series import SeriesIssue
 from shopkeeper.domain.explanation import Explanation, Factor
@@ -19,12 +24,16 @@ def explain_forecast(
     issues: dict[str, tuple[SeriesIssue, ...]],
     window: int,
     n_windows: int,
+    members: tuple[str, ...] = (),
+    default: str | None = None,
+    margin: float = 0.0,
 ) -> Explanation:
     """One series: its model and each candidate's validation MAE; several: the model mix."""
     if not ids:
         return Explanation("No series asked, nothing forecast.")
     if len(ids) == 1:
-        return _one(ids[0], choices, scores, classes, issues, window, n_windows)
+        rule = _Rule(members, default, margin)
+        return _one(ids[0], choices, scores, classes, issues, window, n_windows, rule)
     counts: dict[str, int] = {}
     for uid in ids:
         counts[choices[uid]] = counts.get(choices[uid], 0) + 1
@@ -41,6 +50,12 @@ def explain_forecast(
     return Explanation(summary, factors)
 
 
+class _Rule(NamedTuple):
+    members: tuple[str, ...]
+    default: str | None
+    margin: float
+
+
 def _one(
     uid: str,
     choices: dict[str, str],
@@ -49,6 +64,7 @@ def _one(
     issues: dict[str, tuple[SeriesIssue, ...]],
     window: int,
     n_windows: int,
+    rule: _Rule,
 ) -> Explanation:
     chosen, demand = choices[uid], classes[uid]
     kind = f"{demand.kind} demand (ADI {demand.adi:.2f}, CV² {demand.cv2:.2f})"
@@ -67,10 +83,17 @@ def _one(
         ((m, e) for m, e in own.items() if m != chosen and math.isfinite(e)), key=lambda x: x[1]
     )
     versus = f", next best {others[0][0]} at {others[0][1]:.3g}" if others else ""
+    what = chosen
+    if chosen == COMBINATION and rule.members:
+        what = f"{COMBINATION} (the mean of {', '.join(rule.members)})"
     summary = (
-        f"{uid}: {chosen} chosen for {kind}; its mean absolute error over the last "
+        f"{uid}: {what} chosen for {kind}; its mean absolute error over the last "
         f"{n_windows} windows of {window} periods was {best:.3g}{versus}."
     )
+    if chosen == rule.default and others and others[0][1] < best:
+        summary += (
+            f" {chosen} is kept unless another model's error is at least {rule.margin:.0%} lower."
+        )
     factors = [Factor(f"validation_mae:{chosen}", round(best, 6), "chosen")]
     factors += [
         Factor(

@@ -49,7 +49,7 @@ def validate(
 ) -> Validation:
     """Score every candidate on every series of ``history`` (``unique_id, ds, y``).
 
-    ``combination`` names members of ``models`` whose median is scored as one more
+    ``combination`` names members of ``models`` whose mean is scored as one more
     candidate, :data:`.candidates.COMBINATION` (nothing more is fitted for it).
     """
     engine = StatsForecast(models=list(models.values()), freq=freq, n_jobs=1)
