@@ -14,8 +14,11 @@ interval, and fit+predict seconds. Writes ``results/forecast_<name>.json`` and a
 
 ``--from-walmart N`` draws N store×department series with all 143 weeks from
 ``../shared/data/walmart_store_sales`` (seeded), holds out the last 39 weeks and writes the
-two CSVs to a temporary folder first. Exogenous columns are read and checked but no method
-uses them yet (the global LightGBM model will).
+two CSVs to a temporary folder first, with an exogenous CSV (temperature, fuel price, the
+five markdowns with "no markdown" as 0, CPI, unemployment, holiday flag, store size) unless
+``--exog`` is given. Only ``global``
+(:class:`~shopkeeper.ai.forecast.global_model.GlobalForecaster`, one LightGBM model over all
+series) uses the exogenous columns; their test-period values are its future inputs.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
 
 from benchmarks.machine import machine
 
+from shopkeeper.ai.forecast.future import FutureQuery
+from shopkeeper.ai.forecast.global_model import GlobalForecaster
 from shopkeeper.ai.forecast.local import LocalForecaster
 from shopkeeper.ai.forecast.metrics import coverage, mase, smape
 from shopkeeper.ai.forecast.prediction import ForecastQuery
@@ -50,8 +55,8 @@ WALMART = Path(__file__).resolve().parents[2] / "shared" / "data" / "walmart_sto
 WALMART_WEEKS, WALMART_TEST_WEEKS = 143, 39
 
 
-def walmart_sample(n_series: int, folder: Path, seed: int = 0) -> tuple[Path, Path]:
-    """Write train/test CSVs of ``n_series`` complete store×dept series; return their paths."""
+def walmart_sample(n_series: int, folder: Path, seed: int = 0) -> tuple[Path, Path, Path]:
+    """Write train/test/exogenous CSVs of ``n_series`` complete store×dept series."""
     raw = pd.read_csv(WALMART / "train.csv.zip", parse_dates=["Date"])
     raw["unique_id"] = raw["Store"].astype(str) + "_" + raw["Dept"].astype(str)
     counts = raw.groupby("unique_id").size()
@@ -61,10 +66,23 @@ def walmart_sample(n_series: int, folder: Path, seed: int = 0) -> tuple[Path, Pa
     data = raw[raw["unique_id"].isin(chosen)].rename(columns={"Date": "ds", "Weekly_Sales": "y"})
     data = data[["unique_id", "ds", "y"]].sort_values(["unique_id", "ds"])
     cut = data["ds"].drop_duplicates().sort_values().iloc[-WALMART_TEST_WEEKS]
-    train, test = folder / "train.csv", folder / "test.csv"
+    train, test, exog = folder / "train.csv", folder / "test.csv", folder / "exog.csv"
     data[data["ds"] < cut].to_csv(train, index=False)
     data[data["ds"] >= cut].to_csv(test, index=False)
-    return train, test
+    walmart_exogenous(raw[raw["unique_id"].isin(chosen)]).to_csv(exog, index=False)
+    return train, test, exog
+
+
+def walmart_exogenous(rows: pd.DataFrame) -> pd.DataFrame:
+    """Store-week regressors for the chosen store×dept rows (missing markdown: none, 0)."""
+    features = pd.read_csv(WALMART / "features.csv", parse_dates=["Date"])
+    markdowns = [f"MarkDown{i}" for i in range(1, 6)]
+    features[markdowns] = features[markdowns].fillna(0.0)
+    features["IsHoliday"] = features["IsHoliday"].astype(float)
+    stores = pd.read_csv(WALMART / "stores.csv")[["Store", "Size"]]
+    keys = rows[["unique_id", "Store", "Date"]].drop_duplicates()
+    exog = keys.merge(features, on=["Store", "Date"], how="left").merge(stores, on="Store")
+    return exog.drop(columns="Store").rename(columns={"Date": "ds"})
 
 
 def baselines(season_length: int) -> dict[str, Any]:
@@ -100,6 +118,30 @@ def run_local(
     for name in model.choices_.values():
         mix[name] = mix.get(name, 0) + 1
     return frame, seconds, dict(sorted(mix.items()))
+
+
+def run_global(
+    series: SalesSeries, future: pd.DataFrame | None, horizon: int, season_length: int
+) -> tuple[pd.DataFrame, float, dict[str, int]]:
+    """Fit and forecast the global model, with as many conformal windows (1-4) as fit."""
+    start = time.perf_counter()
+    # Series shorter than the median length fall back to their historic mean. Too short for
+    # two windows of the horizon (Walmart: 104 weeks, lag 52, horizon 39), calibrate on
+    # one-step errors.
+    room = int(series.frame.groupby("unique_id").size().median()) - season_length - 2
+    window = horizon if room // horizon >= 2 else 1
+    windows = max(2, min(4, room // window))
+    model = GlobalForecaster(
+        season_length=season_length,
+        horizon=horizon,
+        conformal_windows=windows,
+        conformal_horizon=window,
+    ).fit(series)
+    frame = model.predict(FutureQuery(horizon=horizon, future=future)).frame
+    seconds = time.perf_counter() - start
+    counts = frame.groupby("unique_id")["model"].first().value_counts().sort_index()
+    mix = {str(name): int(n) for name, n in counts.items()}
+    return frame, seconds, {**mix, "conformal_windows": windows, "conformal_horizon": window}
 
 
 def score(
@@ -164,15 +206,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     with tempfile.TemporaryDirectory() as tmp:
         if args.from_walmart:
-            args.train, args.test = walmart_sample(args.from_walmart, Path(tmp))
+            args.train, args.test, walmart_exog = walmart_sample(args.from_walmart, Path(tmp))
+            args.exog = args.exog or walmart_exog
         train = pd.read_csv(args.train, parse_dates=["ds"])
         test = pd.read_csv(args.test, parse_dates=["ds"])
+        exog = pd.read_csv(args.exog, parse_dates=["ds"]) if args.exog else None
     test["unique_id"] = test["unique_id"].astype(str)
-    if args.exog:
-        exog = pd.read_csv(args.exog, parse_dates=["ds"])
+    train["unique_id"] = train["unique_id"].astype(str)
+    if exog is not None:
         missing = {"unique_id", "ds"} - set(exog.columns)
         if missing:
             raise SystemExit(f"--exog needs columns unique_id and ds; missing {sorted(missing)}")
+        exog["unique_id"] = exog["unique_id"].astype(str)
+        train = train[["unique_id", "ds", "y"]].merge(exog, on=["unique_id", "ds"], how="left")
     # Returns make some sales negative (Walmart): forecast them as they are.
     allow_negative = bool((train["y"] < 0).any())
     series = SalesSeries.from_frame(train, freq=args.freq, allow_negative=allow_negative)
@@ -193,6 +239,14 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(seconds, 2),
     }
     print(f"  local: {methods['local']} models {mix}")
+    global_forecast, seconds, global_mix = run_global(
+        series, exog, args.horizon, args.season_length
+    )
+    methods["global"] = {
+        **score(global_forecast, test, series.frame, args.season_length),
+        "seconds": round(seconds, 2),
+    }
+    print(f"  global: {methods['global']} models {global_mix}")
     for name, model in baselines(args.season_length).items():
         forecast, seconds = run_baseline(model, series, args.horizon)
         methods[name] = {
@@ -218,9 +272,11 @@ def main(argv: list[str] | None = None) -> int:
             "freq": args.freq,
             "validation_horizon": validation_horizon,
             "negative_values_kept": allow_negative,
-            "exogenous_columns_unused": args.exog is not None,
+            "exogenous_columns": list(series.exogenous),
+            "exogenous_used_by": ["global"] if series.exogenous else [],
         },
         "local_models_chosen": mix,
+        "global_models": global_mix,
         "methods": methods,
     }
     out = args.out or RESULTS / f"forecast_{args.name}.json"

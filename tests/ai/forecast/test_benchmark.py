@@ -32,7 +32,14 @@ def test_the_benchmark_scores_every_method_on_plain_csvs(tmp_path: Path) -> None
     argv += ["--horizon", "7", "--season-length", "7", "--freq", "D", "--out", str(out)]
     assert main(argv) == 0
     report = json.loads(out.read_text())
-    assert set(report["methods"]) == {"local", "naive", "seasonal_naive", "auto_ets", "auto_theta"}
+    assert set(report["methods"]) == {
+        "local",
+        "global",
+        "naive",
+        "seasonal_naive",
+        "auto_ets",
+        "auto_theta",
+    }
     for row in report["methods"].values():
         assert {"smape", "mase", "coverage80", "seconds"} <= set(row)
         assert 0 <= row["coverage80"] <= 1
