@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from shopkeeper.cli import context
 from shopkeeper.cli.main import app
 
 runner = CliRunner()
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
-
-
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("SHOPKEEPER_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("SHOPKEEPER_MODEL_DIR", str(tmp_path / "models"))
-    context.settings.cache_clear()
-    context.runtime.cache_clear()
-    yield tmp_path
-    context.runtime().engine.dispose()
-    context.settings.cache_clear()
-    context.runtime.cache_clear()
 
 
 def test_clean_import_exits_0_with_a_summary(cli_env: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,18 +26,6 @@ weather.temp_c,2026-03-02T00:00:00+01:00,9.0,,Bretagne,,station-35,
 competitor_price,2026-03-01,19.90,,,TEE-1,,PrixMalin
 social_mentions,2026-03-01 10:40,14,hourly,,,,
 """
-
-
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("SHOPKEEPER_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("SHOPKEEPER_MODEL_DIR", str(tmp_path / "models"))
-    context.settings.cache_clear()
-    context.runtime.cache_clear()
-    yield tmp_path
-    context.runtime().engine.dispose()
-    context.settings.cache_clear()
-    context.runtime.cache_clear()
 
 
 def shop_points(name: str, **filters: str | None) -> list[tuple[datetime, str, str, float]]:

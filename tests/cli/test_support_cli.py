@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from shopkeeper.cli import context
 from shopkeeper.cli.main import app
 
 runner = CliRunner()
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
-
-
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("SHOPKEEPER_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("SHOPKEEPER_MODEL_DIR", str(tmp_path / "models"))
-    context.settings.cache_clear()
-    context.runtime.cache_clear()
-    yield tmp_path
-    context.settings.cache_clear()
-    context.runtime.cache_clear()
 
 
 def test_set_and_list_channels_with_masked_secrets(cli_env: Path) -> None:

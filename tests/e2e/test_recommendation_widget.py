@@ -100,17 +100,6 @@ def rec_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
     runtime.engine.dispose()
 
 
-@pytest.fixture
-def page(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], errors
-
-
 def shown(page: Any) -> list[dict[str, str]]:
     """The carousel's items once it has some: sku, title and reason of each."""
     page.wait_for_selector(ITEM)

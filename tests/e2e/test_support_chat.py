@@ -56,17 +56,6 @@ def support_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Support
     runtime.engine.dispose()
 
 
-@pytest.fixture
-def page(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], errors
-
-
 def say(page: Any, text: str) -> str:
     """Type ``text``, press Enter and return the assistant's newest reply."""
     before = page.locator(REPLIES).count()
