@@ -35,6 +35,7 @@ from shopkeeper.domain.support import (
 )
 from shopkeeper.services.modes import resolve_mode
 from shopkeeper.services.runtime import Runtime
+from shopkeeper.services.serving_cache import ServingCache
 from shopkeeper.services.shops import get_shop
 from shopkeeper.services.support.desk import Desk, shop_product_titles
 from shopkeeper.services.support.dialogue import Handoff, Turn, take_turn
@@ -130,6 +131,7 @@ class SupportDesk:
         self.runtime = runtime
         self.understander = understander
         self.mailer = mailer
+        self._cache = ServingCache(runtime.clock)
 
     def handle(self, message: Incoming) -> Reply:
         started = time.perf_counter()
@@ -183,7 +185,10 @@ class SupportDesk:
         state = DialogueState.from_json(
             runtime.cipher.decrypt_json(conversation.state_enc) if conversation.state_enc else None
         )
-        titles = shop_product_titles(session, shop.id)
+        # The catalogue's titles change rarely: read once per TTL, not on every message.
+        titles = self._cache.remember(
+            ("support-titles", shop.id), lambda: shop_product_titles(session, shop.id)
+        )
         heard = self.understander.read(
             text,
             language=message.language or (language if conversation.customer_messages > 1 else None),
@@ -216,17 +221,25 @@ class SupportDesk:
         return turn, heard
 
     def _faq(self, session: Session, shop_id: int, language: str) -> FaqRetriever | None:
-        rows = list(
-            session.scalars(
-                select(SupportDocumentRow).where(
-                    SupportDocumentRow.shop_id == shop_id, SupportDocumentRow.language == language
+        mine = (SupportDocumentRow.shop_id == shop_id) & (SupportDocumentRow.language == language)
+        # Names and dates only: the texts are read when they changed, not on every message.
+        version = tuple(
+            sorted(
+                (source, updated.isoformat())
+                for source, updated in session.execute(
+                    select(SupportDocumentRow.source, SupportDocumentRow.updated_at).where(mine)
                 )
             )
         )
-        if not rows:
+        if not version:
             return None
-        version = tuple(sorted((r.source, r.updated_at.isoformat()) for r in rows))
-        documents = [FaqDocument(r.source, r.text) for r in rows]
+
+        def documents() -> list[FaqDocument]:
+            rows = session.execute(
+                select(SupportDocumentRow.source, SupportDocumentRow.text).where(mine)
+            )
+            return [FaqDocument(source, text) for source, text in rows]
+
         return self.understander.faq(shop_id, language, version, documents)
 
     # -- storage -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ language from the shop's documents and rebuilt when a document changes.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -147,15 +147,20 @@ class Understander:
         )
 
     def faq(
-        self, shop_id: int, language: str, version: object, documents: Sequence[FaqDocument]
+        self,
+        shop_id: int,
+        language: str,
+        version: object,
+        documents: Callable[[], Sequence[FaqDocument]],
     ) -> FaqRetriever:
-        """The shop's FAQ index in ``language``, rebuilt when ``version`` changes."""
+        """The shop's FAQ index in ``language``; ``documents`` are read only when
+        ``version`` changed since the index was built."""
         key = (shop_id, language)
         with self._lock:
             held = self._faq.get(key)
             if held is not None and held[0] == version:
                 return held[1]
-        retriever = FaqRetriever().fit(documents)
+        retriever = FaqRetriever().fit(documents())
         with self._lock:
             self._faq[key] = (version, retriever)
         return retriever
