@@ -128,3 +128,24 @@ def test_short_and_unsold_series_get_the_historic_mean() -> None:
     assert (frame.loc[frame["unique_id"] == "NONE", ["mean", "hi-95"]] == 0).all().all()
     query = ForecastQuery(horizon=7, unique_ids=("NEW",))
     assert "historic mean" in model.explain(query, model.predict(query)).summary
+
+
+def test_seasonal_lags_with_missing_values_kept_fit_shorter_series() -> None:
+    data = promoted_sales().drop(columns=["shelf"])
+    data = data[data["unique_id"].isin(["SKU-01", "SKU-02", "SKU-03"])]
+    young = data[data["unique_id"] == "SKU-03"].tail(10).assign(unique_id="YOUNG")
+    series = SalesSeries.from_frame(pd.concat([data, young]))
+    plain = GlobalForecaster(horizon=7, conformal_horizon=1, n_estimators=30).fit(series)
+    kept = GlobalForecaster(
+        horizon=7,
+        conformal_horizon=1,
+        lags=(7, 14),
+        rolling_mean=False,
+        keep_missing_lags=True,
+        n_estimators=30,
+    ).fit(series)
+    assert "YOUNG" not in plain.global_ids_
+    assert "YOUNG" in kept.global_ids_
+    assert kept.min_global_length < plain.min_global_length
+    with pytest.raises(InvalidInputError, match="lags"):
+        GlobalForecaster(lags=(0, 7)).fit(series)

@@ -67,6 +67,15 @@ class GlobalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         Length of each calibration window (``None``: ``horizon``). ``1`` calibrates on
         one-step-ahead errors and uses them at every step (constant width, too narrow far
         ahead) for histories too short for two windows of ``horizon``.
+    lags
+        Lags of the target used as features; ``None``: 1 and one season. Lags of at least
+        the horizon never feed a forecast back into the next one.
+    rolling_mean
+        Add the mean of the last season (seen one period back) as a feature.
+    keep_missing_lags
+        Keep training rows whose lags reach before the series' start (LightGBM treats the
+        missing lag as its own branch): with two seasons of history, dropping them would
+        throw away the first season's calendar and exogenous effects.
     n_estimators, learning_rate, num_leaves
         LightGBM's boosting rounds, shrinkage and tree size.
     seed
@@ -94,6 +103,9 @@ class GlobalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         levels: tuple[int, ...] = (80, 95),
         conformal_windows: int = 4,
         conformal_horizon: int | None = None,
+        lags: tuple[int, ...] | None = None,
+        rolling_mean: bool = True,
+        keep_missing_lags: bool = False,
         n_estimators: int = 300,
         learning_rate: float = 0.05,
         num_leaves: int = 31,
@@ -104,6 +116,9 @@ class GlobalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         self.levels = levels
         self.conformal_windows = conformal_windows
         self.conformal_horizon = conformal_horizon
+        self.lags = lags
+        self.rolling_mean = rolling_mean
+        self.keep_missing_lags = keep_missing_lags
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -119,18 +134,26 @@ class GlobalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             raise InvalidInputError("conformal_horizon must be None, 1 or horizon")
         if not all(0 < level < 100 for level in self.levels):
             raise InvalidInputError("levels must be percentages between 0 and 100")
+        if self.lags is not None and (not self.lags or min(self.lags) < 1):
+            raise InvalidInputError("lags must be None or positive numbers", lags=self.lags)
 
     @property
     def min_global_length(self) -> int:
         """Shortest history the global model takes: lags, rolling mean and conformal windows."""
-        return self.conformal_windows * self._window + self.season_length + 2
+        deepest = max(self._lags) if not self.keep_missing_lags else 1
+        if self.rolling_mean:
+            deepest = max(deepest, self.season_length)
+        return self.conformal_windows * self._window + deepest + 2
+
+    @property
+    def _lags(self) -> list[int]:
+        return sorted(set(self.lags or (1, self.season_length)))
 
     @property
     def _window(self) -> int:
         return self.conformal_horizon or self.horizon
 
     def _engine(self, freq: str) -> MLForecast:
-        lags = sorted({1, self.season_length})
         dates: list[str | Callable[[pd.DatetimeIndex], np.ndarray]] = ["month", week_of_year]
         if freq.upper().startswith("D"):
             dates.insert(0, "dayofweek")
@@ -147,8 +170,10 @@ class GlobalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         return MLForecast(
             models={_ALIAS: regressor},
             freq=freq,
-            lags=lags,
-            lag_transforms={1: [RollingMean(window_size=self.season_length)]},
+            lags=self._lags,
+            lag_transforms=(
+                {1: [RollingMean(window_size=self.season_length)]} if self.rolling_mean else {}
+            ),
             date_features=dates,
             target_transforms=[LocalStandardScaler()],
             num_threads=1,
@@ -181,6 +206,7 @@ class GlobalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             engine.fit(
                 part,
                 static_features=list(self.static_),
+                dropna=not self.keep_missing_lags,
                 prediction_intervals=PredictionIntervals(
                     n_windows=self.conformal_windows, h=self._window
                 ),
