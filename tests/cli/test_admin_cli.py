@@ -30,7 +30,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_db_upgrade_reports_the_revision(cli_env: Path) -> None:
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "0001" in result.output
+    assert "0002" in result.output
 
 
 def test_config_show_masks_secrets(cli_env: Path) -> None:

@@ -13,6 +13,7 @@ from shopkeeper.api.metrics import install_metrics
 from shopkeeper.api.routers import (
     customers,
     events,
+    forecasts,
     health,
     imports,
     jobs,
@@ -22,6 +23,7 @@ from shopkeeper.api.routers import (
     proposals,
     recommendation_rules,
     recommendations,
+    replenishment,
     signals,
     stock,
     support,
@@ -49,6 +51,9 @@ API_ROUTERS = (
     customers.router,
     orders.router,
     stock.router,
+    forecasts.router,
+    replenishment.router,
+    replenishment.orders_router,
     imports.router,
     proposals.router,
     jobs.router,
@@ -113,7 +118,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.models = models
     app.state.serving = ServingCache(runtime.clock)
     app.state.settings = settings
-    app.state.support = SupportDesk(runtime, Understander(), mailer_from_settings(settings))
+    app.state.mailer = mailer_from_settings(settings)
+    app.state.support = SupportDesk(runtime, Understander(), app.state.mailer)
     install_error_handlers(app)
     install_metrics(app)
     install_security(app, settings, runtime)

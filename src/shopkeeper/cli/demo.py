@@ -21,7 +21,12 @@ from shopkeeper.cli.context import console, friendly_errors, runtime, settings
 if TYPE_CHECKING:
     from shopkeeper.services.demo import DemoShop
 
-PHASES = {"generate": "Generating", "load": "Loading", "fit": "Fitting"}
+PHASES = {
+    "generate": "Generating",
+    "load": "Loading",
+    "fit": "Fitting",
+    "forecast": "Planning stock",
+}
 
 
 def _report(result: DemoShop, seconds: float, url: str) -> None:

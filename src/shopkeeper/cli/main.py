@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from shopkeeper import __version__
-from shopkeeper.cli import demo, imports, jobs, support
+from shopkeeper.cli import demo, forecast, imports, jobs, replenish, support
 from shopkeeper.cli.admin import config_app, db_app, keys_app, shops_app, users_app
 from shopkeeper.cli.context import console, settings
 
@@ -22,6 +22,8 @@ app.add_typer(shops_app, name="shops")
 app.add_typer(imports.app, name="import")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(support.app, name="support")
+app.add_typer(forecast.app, name="forecast")
+app.add_typer(replenish.app, name="replenish")
 # `shopkeeper demo` is a single command; cli/demo.py registers it on this app.
 demo.register(app)
 

@@ -8,7 +8,8 @@ from shopkeeper.data.database import transaction
 from shopkeeper.domain.shops import Shop
 from shopkeeper.jobs.context import JobRuntime
 from shopkeeper.jobs.registry import job
-from shopkeeper.services import default_models, notify, proposals
+from shopkeeper.services import default_models, forecasting, notify, proposals
+from shopkeeper.services.replenish_run import run_replenishment
 
 
 @job(
@@ -62,3 +63,25 @@ def fit_recommenders(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
         **{name: run.id if run is not None else None for name, run in fitted.items()},
         "sessions": runs.session.metrics.get("sessions", 0) if runs.session is not None else 0,
     }
+
+
+@job(
+    "forecast-demand",
+    schedule="30 2 * * *",
+    description="Forecast every product's daily demand for the next four weeks.",
+)
+def forecast_demand(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
+    summary = forecasting.run_forecasts(runtime, shop.id)
+    return {"series": summary.series, "models": summary.models, "seconds": summary.seconds}
+
+
+@job(
+    "plan-replenishment",
+    schedule="0 3 * * *",
+    description=(
+        "Propose purchase orders (early for products whose searches spike) and clearances"
+        " for slow movers, from the night's forecasts."
+    ),
+)
+def plan_replenishment(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
+    return run_replenishment(runtime, shop.id).figures()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shopkeeper.ai.recommend import PopularityRecommender
 from shopkeeper.core.errors import AuthenticationError, ConflictError, NotFoundError
@@ -30,6 +30,7 @@ from shopkeeper.data.importers.demo_loader import (
 )
 from shopkeeper.data.tables import (
     JobRunRow,
+    ProductForecastRow,
     ShopRow,
 )
 from shopkeeper.domain.access import KeyKind, Role
@@ -38,6 +39,9 @@ from shopkeeper.services import models
 from shopkeeper.services.access import api_keys, users
 from shopkeeper.services.default_models import fit_default_models
 from shopkeeper.services.demo_proposals import create_example_proposals
+from shopkeeper.services.forecasting import run_forecasts
+from shopkeeper.services.proposals import count_waiting
+from shopkeeper.services.replenish_run import run_replenishment
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.shops import create_shop, get_shop_by_slug
 from shopkeeper.services.support.demo import prepare_demo_support, seed_demo_conversations
@@ -228,6 +232,26 @@ def _keys(runtime: Runtime, shop_id: int, path: Path) -> tuple[str, str]:
     return secret.raw, public.raw
 
 
+def _plan_stock(
+    runtime: Runtime, shop_id: int, progress: DemoProgress | None, *, replan: bool
+) -> None:
+    """Forecast demand and plan replenishment as the nightly jobs would, once per build."""
+    with runtime.sessions() as session:
+        planned = session.scalar(
+            select(func.count(ProductForecastRow.id)).where(ProductForecastRow.shop_id == shop_id)
+        )
+    if planned and not replan:
+        return
+    if progress:
+        progress("forecast", "demand", 0, 2)
+    run_forecasts(runtime, shop_id)
+    if progress:
+        progress("forecast", "replenishment", 1, 2)
+    run_replenishment(runtime, shop_id)
+    if progress:
+        progress("forecast", "replenishment", 2, 2)
+
+
 def build_demo_shop(
     runtime: Runtime,
     *,
@@ -277,7 +301,10 @@ def build_demo_shop(
     seed_demo_conversations(runtime, shop.id)
     credentials_path = folder / "credentials.json"
     secret, public = _keys(runtime, shop.id, credentials_path)
-    proposals = create_example_proposals(runtime, shop.id, run)
+    create_example_proposals(runtime, shop.id, run)
+    _plan_stock(runtime, shop.id, progress, replan=not reused)
+    with runtime.sessions() as session:
+        proposals = count_waiting(session, shop.id)
     return DemoShop(
         shop=shop,
         reused=reused,

@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 AnyModel = Model[Any, Any, Any]
 M = TypeVar("M", bound=AnyModel)
+# Capabilities whose models only batch jobs read (their outputs are stored as rows): API
+# workers never load them, which keeps a 10,000-series forecaster out of every worker.
+BATCH_ONLY_CAPABILITIES = frozenset({"forecast", "replenish.simulation"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +263,7 @@ class ModelCache:
         query = (
             select(ModelRunRow.shop_id, ModelRunRow.capability, func.max(ModelRunRow.id))
             .where(ModelRunRow.is_current.is_(True))
+            .where(ModelRunRow.capability.not_in(BATCH_ONLY_CAPABILITIES))
             .group_by(ModelRunRow.shop_id, ModelRunRow.capability)
         )
         with self.runtime.sessions() as session:

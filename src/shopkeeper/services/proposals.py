@@ -33,6 +33,7 @@ from shopkeeper.domain.proposals import Capability, CapabilityMode, ProposalPubl
 from shopkeeper.domain.schemas import Page, check_page_window
 from shopkeeper.services import audit, modes
 from shopkeeper.services.proposal_appliers import apply_price_change
+from shopkeeper.services.purchase_orders import apply_purchase_order
 
 MAX_PAGE = 200
 AUTO_ACTOR = "auto"
@@ -272,4 +273,30 @@ def expire_due(session: Session, clock: Clock, shop_id: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def supersede(
+    session: Session, clock: Clock, *, shop_id: int, capability: Capability, kinds: tuple[str, ...]
+) -> int:
+    """Expire the waiting proposals of ``kinds`` a new plan replaces; returns how many.
+
+    A daily plan recomputes every order from today's stock, so yesterday's waiting
+    proposals are stale: leaving them would let the owner approve the same need twice.
+    """
+    now = clock.now()
+    rows = session.scalars(
+        select(ProposalRow).where(
+            ProposalRow.shop_id == shop_id,
+            ProposalRow.capability == capability.value,
+            ProposalRow.kind.in_(kinds),
+            ProposalRow.status == ProposalStatus.PROPOSED.value,
+        )
+    ).all()
+    for row in rows:
+        row.result = {"superseded_at": now.isoformat()}
+        _decide(
+            session, clock, row, ProposalStatus.EXPIRED, "system", reason="replaced by a newer plan"
+        )
+    return len(rows)
+
+
 register_applier("price_change", apply_price_change)
+register_applier("purchase_order", apply_purchase_order)

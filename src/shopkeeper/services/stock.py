@@ -56,6 +56,47 @@ def set_stock(session: Session, clock: Clock, shop_id: int, data: StockSet) -> S
     )
 
 
+def add_stock(
+    session: Session,
+    clock: Clock,
+    *,
+    shop_id: int,
+    product_id: int,
+    quantity: int,
+    reason: str,
+    reference: str | None = None,
+    location: str = "main",
+) -> None:
+    """Add ``quantity`` units (a delivery) to a location, kept as a stock move."""
+    now = clock.now()
+    level = session.scalar(
+        select(StockLevelRow).where(
+            StockLevelRow.shop_id == shop_id,
+            StockLevelRow.product_id == product_id,
+            StockLevelRow.location == location,
+        )
+    )
+    if level is None:
+        level = StockLevelRow(
+            shop_id=shop_id, product_id=product_id, location=location, on_hand=0, reserved=0
+        )
+        session.add(level)
+    level.on_hand = (level.on_hand or 0) + quantity
+    level.updated_at = now
+    session.add(
+        StockMoveRow(
+            shop_id=shop_id,
+            product_id=product_id,
+            location=location,
+            quantity=quantity,
+            reason=reason,
+            reference=reference,
+            occurred_at=now,
+        )
+    )
+    session.flush()
+
+
 def list_stock(
     session: Session,
     shop_id: int,

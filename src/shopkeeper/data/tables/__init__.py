@@ -11,6 +11,7 @@ from shopkeeper.data.tables.catalog import (
     StockMoveRow,
     SupplierRow,
 )
+from shopkeeper.data.tables.forecasting import ProductForecastRow
 from shopkeeper.data.tables.operations import JobRunRow, ModelRunRow, ProposalRow
 from shopkeeper.data.tables.recommendation_rules import (
     RecommendationPolicyRow,
@@ -52,6 +53,7 @@ __all__ = [
     "OrderLineRow",
     "OrderRow",
     "PriceChangeRow",
+    "ProductForecastRow",
     "ProductRow",
     "ProposalRow",
     "PurchaseOrderLineRow",

@@ -55,6 +55,7 @@ class Base(DeclarativeBase):
         Decimal: MoneyColumn,
         dict[str, Any]: JSON(),
         list[str]: JSON(),
+        list[dict[str, Any]]: JSON(),
     }
 
 

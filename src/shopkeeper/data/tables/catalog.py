@@ -96,6 +96,7 @@ class PurchaseOrderRow(Base):
     created_at: Mapped[datetime]
     expected_at: Mapped[datetime | None]
     received_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
 
 
 class PurchaseOrderLineRow(Base):
