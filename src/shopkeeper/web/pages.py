@@ -25,6 +25,7 @@ from shopkeeper.web.views import (
     products,
     recommendation_rules,
     recommendations,
+    stock,
     support,
 )
 
@@ -50,6 +51,7 @@ def install(app: FastAPI) -> None:
         products,
         customers,
         orders,
+        stock,
         recommendations,
         inbox,
         jobs,
