@@ -86,3 +86,10 @@ def test_forecast_run_without_sales_says_so(cli_env: Path) -> None:
     result = runner.invoke(app, ["forecast", "run"])
     assert result.exit_code == 0, result.output
     assert "No sales yet" in result.output
+
+
+def test_simulate_on_too_short_a_history_says_how_much_is_needed(cli_env: Path) -> None:
+    _seeded()
+    result = runner.invoke(app, ["replenish", "simulate"])
+    assert result.exit_code != 0
+    assert "needs at least" in result.output

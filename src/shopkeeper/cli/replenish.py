@@ -12,7 +12,7 @@ from shopkeeper.cli.context import ShopOption, console, friendly_errors, runtime
 from shopkeeper.core.errors import InvalidInputError
 from shopkeeper.data.database import transaction
 from shopkeeper.jobs.context import mailer_from_settings
-from shopkeeper.services import purchase_orders
+from shopkeeper.services import purchase_orders, stock_simulation
 from shopkeeper.services.replenish_run import run_replenishment
 
 app = typer.Typer(help="Replenishment: purchase orders and clearances.", no_args_is_help=True)
@@ -135,3 +135,32 @@ def receive(reference: str = typer.Argument(...), shop_slug: str = ShopOption) -
             session, rt.clock, shop_id=target.id, reference=reference, actor=ACTOR
         )
     console.print(f"{reference} received: {sum(line.quantity for line in order.lines)} units.")
+
+
+@app.command("simulate")
+@friendly_errors
+def simulate(
+    products: int = typer.Option(
+        stock_simulation.DEFAULT_MAX_PRODUCTS, "--products", min=1, help="Products sampled."
+    ),
+    shop_slug: str = ShopOption,
+) -> None:
+    """Replay the last year of sales against three reorder policies (the before/after table)."""
+    target = shop(shop_slug)
+    with console.status("simulating") as status:
+        table = stock_simulation.simulate_shop(
+            runtime(), target.id, max_products=products, on_step=status.update
+        )
+    out = Table(title=f"{table.products} products, {table.days} days simulated")
+    for column in ("policy", "stockout", "overstock", "storage cost", "lost sales", "total cost"):
+        out.add_column(column, justify="left" if column == "policy" else "right")
+    for row in table.rows:
+        out.add_row(
+            row.policy.replace("_", " "),
+            f"{row.stockout_pct:.1f} %",
+            f"{row.overstock_pct:.1f} %",
+            f"{row.storage_cost:,.0f} {table.currency}",
+            f"{row.lost_sales_pct:.1f} %",
+            f"{row.total_cost:,.0f} {table.currency}",
+        )
+    console.print(out)

@@ -44,10 +44,10 @@ def daily_units(sku: str, day: int) -> int:
     return 2 if sku == "LONE-1" else 1
 
 
-def build_stock_shop(runtime: Runtime, shop: Shop) -> datetime:
+def build_stock_shop(runtime: Runtime, shop: Shop, days: int = DAYS) -> datetime:
     """Seed the shop; returns the moment of the last sale (the day before "now")."""
     now = runtime.clock.now()
-    first = now - timedelta(days=DAYS)
+    first = now - timedelta(days=days)
     with transaction(runtime.sessions) as session:
         upsert_supplier(
             session,
@@ -79,7 +79,7 @@ def build_stock_shop(runtime: Runtime, shop: Shop) -> datetime:
                 "test",
             )
             set_stock(session, runtime.clock, shop.id, StockSet(sku=sku, on_hand=on_hand))
-        for day in range(DAYS):
+        for day in range(days):
             placed = first + timedelta(days=day, hours=2)
             lines = [(sku, daily_units(sku, day)) for sku in PRODUCTS if daily_units(sku, day)]
             _order(session, shop.id, f"O{day:04d}", placed, "delivered", lines)
@@ -87,11 +87,11 @@ def build_stock_shop(runtime: Runtime, shop: Shop) -> datetime:
             session,
             shop.id,
             "CANCELLED",
-            first + timedelta(days=DAYS - 3),
+            first + timedelta(days=days - 3),
             "cancelled",
             [("FAST-1", 100)],
         )
-    return first + timedelta(days=DAYS - 1, hours=2)
+    return first + timedelta(days=days - 1, hours=2)
 
 
 def _order(

@@ -23,6 +23,7 @@ from shopkeeper.services.replenish_run import run_replenishment
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.sales_history import daily_sales
 from shopkeeper.services.stock_health import stock_health
+from shopkeeper.services.stock_simulation import latest_simulation, simulate_shop
 from shopkeeper.testing.smtp import Inbox, smtp_server
 from tests.unit.services.stock_shop import build_stock_shop, plant_search_spike
 
@@ -266,3 +267,25 @@ def test_a_search_spike_brings_an_early_order_with_its_reason(
     assert lines["UMB-1"]["quantity"] > calm_units.get("UMB-1", 0)
     acme = next(p for p in report.orders.proposals if p.target == "ACME")
     assert "Searches for 'umbrellas'" in acme.explanation["summary"]
+
+
+def test_simulation_needs_enough_history(runtime: Runtime, stocked: Shop) -> None:
+    with pytest.raises(InvalidInputError, match="needs at least"):
+        simulate_shop(runtime, stocked.id)
+    assert latest_simulation(runtime, stocked.id) is None
+
+
+def test_simulation_compares_the_three_policies_on_the_shops_sales(
+    runtime: Runtime, shop: Shop
+) -> None:
+    build_stock_shop(runtime, shop, days=300)
+    table = simulate_shop(runtime, shop.id)
+    assert table.products == 3  # LONE-1 has no supplier: no lead time to simulate
+    assert table.days == 300 - 56 - 90 - 56
+    assert [row.policy for row in table.rows] == ["small_shop", "textbook_ss", "ours"]
+    for row in table.rows:
+        assert 0 <= row.stockout_pct <= 100
+        assert row.total_cost == pytest.approx(row.storage_cost + row.order_cost, abs=0.02)
+    stored = latest_simulation(runtime, shop.id)
+    assert stored is not None
+    assert stored.rows == table.rows
