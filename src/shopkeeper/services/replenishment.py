@@ -13,16 +13,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shopkeeper.ai.inventory.policy import ReorderDecision, ReorderInput, plan_reorders
+from shopkeeper.ai.inventory.forecast_policy import review_periods
+from shopkeeper.ai.inventory.policy import (
+    ReorderDecision,
+    ReorderInput,
+    days_of_cover,
+    plan_reorders,
+)
+from shopkeeper.ai.inventory.simulator import BULKY_FACTOR, HOLDING_RATE
 from shopkeeper.core.errors import InvalidInputError
 from shopkeeper.data.database import transaction
-from shopkeeper.data.tables import ShopRow
+from shopkeeper.data.tables import PurchaseOrderRow, ShopRow, SupplierRow
 from shopkeeper.domain.explanation import Explanation, Factor
 from shopkeeper.domain.forecasts import ForecastPoint
 from shopkeeper.domain.proposals import Capability, CapabilityMode, ProposalPublic
@@ -33,7 +41,11 @@ from shopkeeper.services.stock_positions import StockPosition, SupplierTerms, st
 
 PROPOSAL_KIND = "purchase_order"
 SERVICE_LEVEL = 0.95
-REVIEW_DAYS = 1
+# As the simulated policy: a supplier's cycle is at most two weeks; between reviews an
+# emergency order needs a 50 % chance of running out; the cycle reads four weeks of demand.
+MAX_REVIEW_DAYS = 14
+EMERGENCY_LEVEL = 0.5
+CYCLE_WINDOW = 28
 # Forecasts cover four weeks; a longer lead time repeats the last week's average day.
 TAIL_DAYS = 7
 CENT = Decimal("0.01")
@@ -75,8 +87,8 @@ def _input(
     points: list[ForecastPoint],
     uplift: Uplift | None,
 ) -> ReorderInput:
-    # The policy looks at lead time plus review plus a week of cover after arrival.
-    length = max(len(points), supplier.lead_time_days + REVIEW_DAYS + TAIL_DAYS)
+    # The policy looks at lead time plus the longest review cycle, and a week beyond.
+    length = max(len(points), supplier.lead_time_days + MAX_REVIEW_DAYS + TAIL_DAYS)
     mean, hi = _series(points, length, "mean"), _series(points, length, "hi_80")
     # Stored lower bounds are cut at zero demand; running out depends on the upper side,
     # so the interval the policy reads is the upper half-width mirrored.
@@ -138,18 +150,15 @@ def plan_replenishment(
             plan.without_forecast.append(sku)
         else:
             inputs.append(_input(position, position.supplier, forecasts[sku], uplifts.get(sku)))
-    decisions = plan_reorders(
+    by_supplier = _due_orders(
         inputs,
+        positions,
+        _last_orders(runtime, shop_id),
+        today=runtime.clock.now().date(),
         service_level=service_level,
-        review_days=REVIEW_DAYS,
         budget=float(budget) if budget is not None else None,
         capacity_l=capacity_l,
     )
-    by_supplier: dict[str, list[ReorderDecision]] = defaultdict(list)
-    for decision in decisions:
-        supplier = positions[decision.sku].supplier
-        if decision.quantity > 0 and supplier is not None:
-            by_supplier[supplier.ref].append(decision)
     with transaction(runtime.sessions) as session:
         plan.superseded = proposals.supersede(
             session,
@@ -164,6 +173,76 @@ def plan_replenishment(
                 plan.proposals.append(made)
                 plan.lines += len(lines)
     return plan
+
+
+def _last_orders(runtime: Runtime, shop_id: int) -> dict[str, date]:
+    """The day of each supplier's latest purchase order: its review cycle counts from it."""
+    with runtime.sessions() as session:
+        rows = session.execute(
+            select(SupplierRow.ref, func.max(PurchaseOrderRow.created_at))
+            .join(PurchaseOrderRow, PurchaseOrderRow.supplier_id == SupplierRow.id)
+            .where(SupplierRow.shop_id == shop_id)
+            .group_by(SupplierRow.ref)
+        ).all()
+    return {ref: created.date() for ref, created in rows if created is not None}
+
+
+def _due_orders(
+    inputs: list[ReorderInput],
+    positions: dict[str, StockPosition],
+    last_orders: dict[str, date],
+    *,
+    today: date,
+    service_level: float,
+    budget: float | None,
+    capacity_l: float | None,
+) -> dict[str, list[ReorderDecision]]:
+    """Today's lines per supplier, reviewed on each supplier's own cycle.
+
+    The same rule as the simulated policy (:mod:`shopkeeper.ai.inventory.forecast_policy`):
+    a supplier's products are reviewed together every ``R`` days, the joint economic cycle
+    of that supplier; between reviews, a product that would run out before the next
+    review's delivery (at the lower emergency level) brings the review forward to today.
+    Suppliers are planned most urgent first, each within what budget and space remain.
+    """
+    groups: dict[str, list[ReorderInput]] = defaultdict(list)
+    for item in inputs:
+        supplier = positions[item.sku].supplier
+        if supplier is not None:
+            groups[supplier.ref].append(item)
+    planned: list[tuple[float, str, int]] = []
+    for ref, items in groups.items():
+        holding = np.array(
+            [i.unit_cost * HOLDING_RATE / 365 * (BULKY_FACTOR if i.is_bulky else 1) for i in items]
+        )
+        rate = np.array([float(np.mean(i.demand_mean[:CYCLE_WINDOW])) for i in items])
+        period = review_periods(
+            rate, holding, np.zeros(len(items), dtype=np.int64), max_days=MAX_REVIEW_DAYS
+        )[0]
+        last = last_orders.get(ref)
+        wait = 0 if last is None else max((last - today).days + period, 0)
+        if wait > 0:
+            urgent = plan_reorders(items, service_level=EMERGENCY_LEVEL, review_days=wait)
+            if not any(d.quantity > 0 for d in urgent):
+                continue
+        urgency = min(days_of_cover(i.on_hand + i.on_order, i.demand_mean) for i in items)
+        planned.append((urgency, ref, period))
+    chosen: dict[str, list[ReorderDecision]] = {}
+    cost = {i.sku: i.unit_cost for i in inputs}
+    for _, ref, period in sorted(planned):
+        decisions = plan_reorders(
+            groups[ref],
+            service_level=service_level,
+            review_days=period,
+            budget=budget,
+            capacity_l=capacity_l,
+        )
+        lines = [d for d in decisions if d.quantity > 0]
+        if budget is not None:
+            budget = max(budget - sum(d.quantity * cost[d.sku] for d in lines), 0.0)
+        if lines:
+            chosen[ref] = lines
+    return chosen
 
 
 def _propose(
