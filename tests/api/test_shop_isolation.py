@@ -16,10 +16,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from shopkeeper.data.database import transaction
+from shopkeeper.data.tables import PurchaseOrderRow, SupplierRow
 from shopkeeper.domain.explanation import Explanation
 from shopkeeper.domain.proposals import Capability
 from shopkeeper.domain.shops import Shop
-from shopkeeper.services import proposals
+from shopkeeper.services import forecasting, proposals
 from shopkeeper.services.runtime import Runtime
 from tests.conftest import Keys, auth
 
@@ -126,6 +127,8 @@ def seed_shop_a(client: TestClient, key: str, runtime: Runtime, shop: Shop) -> d
             payload={},
         )
     assert proposal is not None
+    forecasting.run_forecasts(runtime, shop.id)
+    reference = _purchase_order(runtime, shop)
     # A conversation handed to a person: its summary quotes the customer's words.
     chat = client.post(
         "/v1/support/messages",
@@ -138,7 +141,25 @@ def seed_shop_a(client: TestClient, key: str, runtime: Runtime, shop: Shop) -> d
         "proposal_id": str(proposal.id),
         "conversation_id": chat["conversation_id"],
         "handoff_id": str(handoffs[0]["handoff_id"]),
+        "reference": reference,
     }
+
+
+def _purchase_order(runtime: Runtime, shop: Shop) -> str:
+    """A purchase order of A's from an Alpha-only supplier (the API only reads them)."""
+    with transaction(runtime.sessions) as session:
+        supplier = SupplierRow(shop_id=shop.id, ref="ALPHA", name="Alpha-only supplies")
+        session.add(supplier)
+        session.flush()
+        order = PurchaseOrderRow(
+            shop_id=shop.id,
+            supplier_id=supplier.id,
+            reference="PO-ALPHA-1",
+            status="ordered",
+            created_at=runtime.clock.now(),
+        )
+        session.add(order)
+    return "PO-ALPHA-1"
 
 
 def documented_calls(app: FastAPI) -> list[tuple[str, str, dict[str, Any]]]:

@@ -269,6 +269,7 @@ def _propose(
                 "sku": decision.sku,
                 "title": position.title,
                 "quantity": decision.quantity,
+                "order_up_to": round(decision.order_up_to, 1),
                 "unit_cost": str(unit_cost.quantize(CENT)),
                 "reason": decision.explanation.summary,
                 "early": decision.sku in uplifts,

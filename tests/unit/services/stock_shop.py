@@ -3,7 +3,7 @@
 - ``FAST-1`` sells about five a day and has 12 left: it must be reordered from ACME.
 - ``SLOW-1`` sold one every 20 days and has 500 on the shelf: a clearance candidate.
 - ``LONE-1`` sells but has no supplier: it cannot be planned, and says so.
-- ``UMB-1`` (category "umbrellas") sells one a day and has 11, enough until a search spike.
+- ``UMB-1`` (category "umbrellas") sells one a day and has 5; its searches can be made to spike.
 A cancelled order of 100 ``FAST-1`` is not demand.
 """
 
@@ -31,7 +31,7 @@ PRODUCTS = {
     "FAST-1": ("Café moulu 1 kg", "coffee", "4.00", "10.00", "ACME", 12),
     "SLOW-1": ("Vase en cristal", "home decor", "5.00", "20.00", "SLOWCO", 500),
     "LONE-1": ("Savon artisanal", "beauty", "1.00", "4.00", None, 10),
-    "UMB-1": ("Parapluie pliant", "umbrellas", "6.00", "15.00", "ACME", 11),
+    "UMB-1": ("Parapluie pliant", "umbrellas", "6.00", "15.00", "ACME", 5),
 }
 
 

@@ -128,6 +128,7 @@ def send_purchase_order(
     reference: str, request: Request, session: SessionDep, runtime: RuntimeDep, who: StockWriter
 ) -> PurchaseOrderPublic:
     """Email the order to its supplier, CSV and PDF attached."""
+    _order(session, who.shop_id, reference)  # another shop's order is not found, whatever else
     mailer = request.app.state.mailer
     if mailer is None:
         raise InvalidInputError("no SMTP host configured: set SHOPKEEPER_SMTP_HOST")
