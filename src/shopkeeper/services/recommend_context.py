@@ -9,11 +9,9 @@ model's own feature contributions; without a fitted re-ranker they come back unc
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -25,6 +23,7 @@ from shopkeeper.ai.recommend.context_features import (
     WeatherTable,
     build_context_stats,
     candidate_features,
+    popularity_baseline,
     request_context,
 )
 from shopkeeper.ai.recommend.context_groups import (
@@ -38,15 +37,24 @@ from shopkeeper.ai.recommend.context_groups import (
 )
 from shopkeeper.ai.recommend.context_ranker import ContextRankQuery, LambdaRankContextRanker
 from shopkeeper.ai.recommend.context_reasons import POPULAR_KEY, SESSION_KEY
+from shopkeeper.ai.recommend.context_search import (
+    SearchCounts,
+)
 from shopkeeper.ai.recommend.popularity import PopularityRecommender
 from shopkeeper.ai.recommend.ranking import ScoredSku
 from shopkeeper.ai.recommend.session_knn import SessionKNNRecommender
 from shopkeeper.ai.recommend.sessions import SessionQuery
 from shopkeeper.core.errors import NotFoundError
-from shopkeeper.data.tables import EventRow, OrderLineRow, OrderRow, ProductRow, ShopRow
+from shopkeeper.data.tables import (
+    EventRow,
+    OrderLineRow,
+    OrderRow,
+    ProductRow,
+    ShopRow,
+)
 from shopkeeper.services import models as model_runs
-from shopkeeper.services import signals
 from shopkeeper.services.models import ModelCache
+from shopkeeper.services.recommend_context_signals import search_counts, signals_on, weather_table
 from shopkeeper.services.recommend_slots import CONTEXT_CAPABILITY, SESSION_CAPABILITY
 from shopkeeper.services.runtime import Runtime
 
@@ -55,8 +63,6 @@ from shopkeeper.services.runtime import Runtime
 GROUP_DAYS = 28
 MAX_GROUPS = 20_000
 LIFT_DAYS = 400  # a year and a bit of orders, so every month has its season lift
-WEATHER_SIGNALS = ("weather.temp_c", "weather.precip_mm", "local_event")
-WEATHER_TTL = timedelta(hours=1)
 EXPLAIN_TOP = 20
 
 
@@ -70,15 +76,7 @@ class ContextHistory:
     prices: dict[str, float]
     weather: WeatherTable
     time_zone: str
-
-
-def _weather_frame(runtime: Runtime, shop_id: int, start: datetime, end: datetime) -> WeatherTable:
-    with runtime.sessions() as session:
-        parts = [
-            signals.as_frame(session, shop_id, name, start=start, end=end).assign(name=name)
-            for name in WEATHER_SIGNALS
-        ]
-    return WeatherTable.from_signals(pd.concat(parts, ignore_index=True))
+    searches: SearchCounts
 
 
 def load_history(runtime: Runtime, shop_id: int) -> ContextHistory | None:
@@ -122,8 +120,9 @@ def load_history(runtime: Runtime, shop_id: int) -> ContextHistory | None:
         paths=session_paths(steps),
         categories={s: c or "" for s, c, _ in products},
         prices={s: float(p) for s, _, p in products},
-        weather=_weather_frame(runtime, shop_id, start, end + timedelta(days=1)),
+        weather=weather_table(runtime, shop_id, start, end + timedelta(days=1)),
         time_zone=zone,
+        searches=search_counts(runtime, shop_id, since - timedelta(days=40), end + timedelta(1)),
     )
 
 
@@ -139,7 +138,14 @@ def fit_context_ranker(runtime: Runtime, shop_id: int) -> model_runs.ModelRun | 
     )
     generators = fit_generators(history.sales, history.paths, history.categories, start)
     window = history.paths[history.paths["at"] >= pd.Timestamp(start)]
-    built = build_groups(window, stats, history.weather, generators, max_groups=MAX_GROUPS)
+    built = build_groups(
+        window,
+        stats,
+        history.weather,
+        generators,
+        max_groups=MAX_GROUPS,
+        searches=history.searches,
+    )
     if not built.skus:
         return None
     # Context features ship only if they rank better on the latest days than without.
@@ -161,28 +167,6 @@ def fit_context_ranker(runtime: Runtime, shop_id: int) -> model_runs.ModelRun | 
         },
         capability=CONTEXT_CAPABILITY,
     )
-
-
-_Held = dict[tuple[int, date], tuple[datetime, WeatherTable]]
-_weather_cache: weakref.WeakKeyDictionary[ModelCache, _Held] = weakref.WeakKeyDictionary()
-_weather_lock = threading.Lock()
-
-
-def _weather_on(runtime: Runtime, models: ModelCache, shop_id: int, day: date) -> WeatherTable:
-    """One local day's weather in every region, re-read hourly (a feed may correct it)."""
-    now = runtime.clock.now()
-    with _weather_lock:
-        held = _weather_cache.setdefault(models, {})
-        hit = held.get((shop_id, day))
-    if hit is not None and now - hit[0] < WEATHER_TTL:
-        return hit[1]
-    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    table = _weather_frame(runtime, shop_id, start, start + timedelta(hours=23, minutes=59))
-    with _weather_lock:
-        if len(held) > 1024:  # days go by: forget old ones rather than grow forever
-            held.clear()
-        held[(shop_id, day)] = (now, table)
-    return table
 
 
 def _optional(models: ModelCache, shop_id: int, capability: str) -> object | None:
@@ -261,16 +245,20 @@ def rerank(
     if stats is None:
         return unchanged
     local_day = pd.Timestamp(at).tz_convert(stats.time_zone).date()
-    context = request_context(
-        at, region, _weather_on(runtime, models, shop_id, local_day), stats.time_zone
-    )
+    weather, searches = signals_on(runtime, models, shop_id, local_day)
+    context = request_context(at, region, weather, stats.time_zone)
     knn: SessionKNNRecommender | None = None
     query: SessionQuery | None = None
     if session_scores is None:
         session_scores, knn, query = _session_scores(models, shop_id, session_items, at)
     popular = _optional(models, shop_id, PopularityRecommender.capability)
-    popularity = dict(popular.scores_) if isinstance(popular, PopularityRecommender) else {}
-    features = candidate_features(stats, context, candidates, session_scores, popularity)
+    fitted = popular if isinstance(popular, PopularityRecommender) else None
+    popularity = dict(fitted.scores_) if fitted is not None else {}
+    # Lifts read against the weeks the serving popularity model counted, as in the fit.
+    baseline = popularity_baseline(stats, fitted, WINDOW_DAYS)
+    features = candidate_features(
+        stats, context, candidates, session_scores, popularity, baseline=baseline, searches=searches
+    )
     # The shop's model may have been fitted without the context features (see fit).
     features = features[:, [ALL_FEATURES.index(n) for n in model.feature_names_]]
     ranked = model.predict(

@@ -25,6 +25,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from shopkeeper.ai.recommend.context_lifts import (
+    DIMENSIONS,
+    daily_buckets,
+    estimate_lifts,
+    window_baseline,
+)
+from shopkeeper.ai.recommend.context_search import SearchCounts
+from shopkeeper.ai.recommend.popularity import PopularityRecommender
 from shopkeeper.ai.recommend.ranking import ScoredSku
 
 FloatArray = npt.NDArray[np.float64]
@@ -33,6 +41,7 @@ GENERATOR_FEATURES = ("session_score", "popularity_score", "generator_rank", "fr
 ITEM_FEATURES = ("price_vs_category", "in_stock")
 CONTEXT_FEATURES = (
     "trend",
+    "search_trend",
     "lift_rain",
     "lift_heat",
     "lift_hour",
@@ -41,17 +50,6 @@ CONTEXT_FEATURES = (
     "lift_event",
 )
 ALL_FEATURES = GENERATOR_FEATURES + ITEM_FEATURES + CONTEXT_FEATURES
-# Dimensions with a lift, and how many buckets each has.
-DIMENSIONS: dict[str, int] = {
-    "rain": 3,
-    "heat": 4,
-    "hour": 4,
-    "weekday": 7,
-    "season": 12,
-    "event": 2,
-}
-# Pseudo-orders pulling each bucket's category share towards the overall share.
-PRIOR_ORDERS = 50.0
 TREND_RECENT_DAYS = 7
 TREND_BASE_DAYS = 28
 
@@ -66,6 +64,9 @@ class RequestContext:
     ...                      temp_c=12.0, precip_mm=8.0, event_k=0.0)
     >>> ctx.buckets()["rain"], ctx.buckets()["hour"]
     (2, 3)
+    >>> RequestContext(day=date(2026, 5, 3), hour=9, weekday=6, month=5,
+    ...                precip_mm=20.0).buckets()["rain"]
+    3
     """
 
     day: date
@@ -81,7 +82,7 @@ class RequestContext:
         precip = self.precip_mm or 0.0
         temp = 13.0 if self.temp_c is None else self.temp_c
         return {
-            "rain": 0 if precip < 0.5 else (1 if precip < 5.0 else 2),
+            "rain": (precip >= 0.5) + (precip >= 5.0) + (precip >= 15.0),
             "heat": (temp >= 8.0) + (temp >= 18.0) + (temp >= 24.0),
             "hour": min(self.hour // 6, 3),
             "weekday": self.weekday,
@@ -95,7 +96,8 @@ class ContextStats:
     """Category lifts per context bucket and daily sales per sku, learned from orders.
 
     ``lifts[dim]`` is (categories, buckets) of smoothed log-lifts; ``daily`` is
-    (days, skus) of units sold per local day from ``first_day`` on, for the trend.
+    (days, skus) of units sold per local day from ``first_day`` on, for the trend;
+    ``by_day[dim]`` is (days, buckets) of order lines, for :meth:`baseline`.
     """
 
     time_zone: str
@@ -106,6 +108,17 @@ class ContextStats:
     daily: FloatArray
     sku_index: dict[str, int]
     price_ratio: dict[str, float] = field(default_factory=dict)
+    by_day: dict[str, FloatArray] = field(default_factory=dict)
+
+    def baseline(
+        self, as_of: date, half_life_days: float, window_days: float
+    ) -> dict[str, FloatArray]:
+        """Each category's lifts averaged over the orders of the weeks before ``as_of``."""
+        if not self.by_day:
+            return {dim: np.zeros(len(self.categories)) for dim in self.lifts}
+        return window_baseline(
+            self.lifts, self.by_day, self.first_day, as_of, half_life_days, window_days
+        )
 
 
 @dataclass(frozen=True)
@@ -149,6 +162,20 @@ def request_context(
     return RequestContext(day, local.hour, local.dayofweek, local.month, temp, precip, event)
 
 
+def popularity_baseline(
+    stats: ContextStats, popularity: PopularityRecommender | None, window_days: float
+) -> dict[str, FloatArray] | None:
+    """The lifts the popularity model already reflects: what features are read against.
+
+    ``None`` (plain lifts) without a fitted popularity model.
+    """
+    as_of = getattr(popularity, "as_of_", None)
+    if popularity is None or as_of is None:
+        return None
+    day = pd.Timestamp(as_of).tz_convert(stats.time_zone).date()
+    return stats.baseline(day, popularity.half_life_days, popularity.window_days or window_days)
+
+
 def _bucket_rows(contexts: Sequence[RequestContext]) -> dict[str, npt.NDArray[np.int64]]:
     rows = [c.buckets() for c in contexts]
     return {dim: np.array([r[dim] for r in rows], dtype=np.int64) for dim in DIMENSIONS}
@@ -175,16 +202,9 @@ def build_context_stats(
         for t, r in zip(pd.to_datetime(known["at"], utc=True), known["region"], strict=True)
     ]
     cat = np.array([sku_category[s] for s in known["sku"]], dtype=np.int64)
-    n_cat = len(names)
-    overall = np.bincount(cat, minlength=n_cat).astype(np.float64) + 1.0
-    overall /= overall.sum()
-    lifts: dict[str, FloatArray] = {}
     buckets = _bucket_rows(contexts)
-    for dim, n_buckets in DIMENSIONS.items():
-        counts = np.zeros((n_cat, n_buckets))
-        np.add.at(counts, (cat, buckets[dim]), 1.0)
-        share = (counts + PRIOR_ORDERS * overall[:, None]) / (counts.sum(axis=0) + PRIOR_ORDERS)
-        lifts[dim] = np.log(share / overall[:, None])
+    months = np.array([12 * c.day.year + c.month for c in contexts], dtype=np.int64)
+    lifts = estimate_lifts(cat, buckets, months, len(names))
     skus = sorted(categories)
     sku_index = {s: i for i, s in enumerate(skus)}
     days = [c.day for c in contexts]
@@ -203,6 +223,7 @@ def build_context_stats(
         daily,
         sku_index,
         _price_ratio(categories, prices),
+        daily_buckets(buckets, offsets, n_days),
     )
 
 
@@ -240,11 +261,15 @@ def candidate_features(
     session_scores: Mapping[str, float],
     popularity_scores: Mapping[str, float],
     in_stock: Mapping[str, bool] | None = None,
+    baseline: Mapping[str, FloatArray] | None = None,
+    searches: SearchCounts | None = None,
 ) -> FloatArray:
     """One row of :data:`ALL_FEATURES` per candidate, in candidate order.
 
     Scores are divided by the best of the request so they read alike whatever the scale
     of the model that produced them; ``generator_rank`` is the candidate's position.
+    Lifts are read against ``baseline`` (from :func:`popularity_baseline`) when given;
+    ``search_trend`` is the candidate's category's (zero without ``searches``).
     Computed column by column: this runs on every live request.
     """
     skus = [c.sku for c in candidates]
@@ -266,7 +291,13 @@ def candidate_features(
     out[:, column("trend")] = _trends(stats, sales_columns, context.day)
     category = np.array([stats.sku_category.get(s, -1) for s in skus], dtype=np.int64)
     known = category >= 0
+    if searches is not None:
+        by_category = searches.trend(stats.categories, context.day)
+        out[known, column("search_trend")] = by_category[category[known]]
     for dim, bucket in context.buckets().items():
         # A category the stats never saw has no lift: zero.
-        out[known, column(f"lift_{dim}")] = stats.lifts[dim][category[known], bucket]
+        lift = stats.lifts[dim][category[known], bucket]
+        if baseline is not None:
+            lift = lift - baseline[dim][category[known]]
+        out[known, column(f"lift_{dim}")] = lift
     return out

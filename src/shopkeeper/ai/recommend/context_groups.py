@@ -27,9 +27,11 @@ from shopkeeper.ai.recommend.context_features import (
     RequestContext,
     WeatherTable,
     candidate_features,
+    popularity_baseline,
     request_context,
 )
 from shopkeeper.ai.recommend.context_ranker import RankingGroups
+from shopkeeper.ai.recommend.context_search import SearchCounts
 from shopkeeper.ai.recommend.interactions import InteractionLog
 from shopkeeper.ai.recommend.popularity import PopularityRecommender
 from shopkeeper.ai.recommend.ranking import RecommendQuery, ScoredSku
@@ -105,6 +107,7 @@ def build_groups(
     in_stock: Mapping[str, bool] | None = None,
     *,
     max_groups: int | None = None,
+    searches: SearchCounts | None = None,
 ) -> BuiltGroups:
     """One group per session step whose product the generators proposed.
 
@@ -112,6 +115,8 @@ def build_groups(
     ``max_groups`` cap keeps whole early sessions.
     """
     popular_scores = dict(generators.popularity.scores_)
+    # Lifts read against the weeks this popularity model counted, as the service reads them.
+    baseline = popularity_baseline(stats, generators.popularity, WINDOW_DAYS)
     rows: list[npt.NDArray[np.float64]] = []
     chosen: list[npt.NDArray[np.float64]] = []
     sizes: list[int] = []
@@ -138,7 +143,14 @@ def build_groups(
             )
             rows.append(
                 candidate_features(
-                    stats, context, candidates, session_scores, popular_scores, in_stock
+                    stats,
+                    context,
+                    candidates,
+                    session_scores,
+                    popular_scores,
+                    in_stock,
+                    baseline,
+                    searches,
                 )
             )
             chosen.append(np.array([float(n == target) for n in names]))

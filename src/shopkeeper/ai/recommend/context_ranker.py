@@ -4,7 +4,15 @@ Candidate generators (session model, popularity) propose products; this model re
 them with what they ignore: the moment, the weather and local events of the visitor's
 region, trends, price and stock (see :mod:`~shopkeeper.ai.recommend.context_features`).
 It learns from past requests, each a group of candidates of which the visitor chose one,
-by optimising NDCG directly (lambdarank). Every answer carries the per-feature
+by optimising NDCG directly (lambdarank).
+
+It is fitted in two stages, in one booster. The first trees see every feature except the
+context ones (their columns are blanked), so they are exactly the re-ranker a shop without
+context would get. The trees after them may split on context features only: they can
+only add what the moment, the weather or a trend says beyond the generators, and where
+context says nothing they add next to nothing, so a context effect is measured against
+the same first trees rather than against a second model with its own noise. Every
+answer carries the per-feature
 contributions LightGBM computes for it (``pred_contrib``): the reason shown is read from
 those, so it changes when the model's reasons change.
 """
@@ -20,7 +28,12 @@ import numpy as np
 import numpy.typing as npt
 
 from shopkeeper.ai.base import Model
-from shopkeeper.ai.recommend.context_features import ALL_FEATURES, ContextStats, RequestContext
+from shopkeeper.ai.recommend.context_features import (
+    ALL_FEATURES,
+    CONTEXT_FEATURES,
+    ContextStats,
+    RequestContext,
+)
 from shopkeeper.ai.recommend.context_reasons import reason_for
 from shopkeeper.ai.registry import Sample, register
 from shopkeeper.core.errors import InvalidInputError
@@ -120,6 +133,10 @@ class LambdaRankContextRanker(
     ----------
     n_estimators, learning_rate, num_leaves, min_child_samples
         Usual LightGBM tree settings; small trees suit a few dozen features.
+        ``n_estimators`` trees learn from the features other than context ones.
+    context_estimators
+        Trees added after them that split on :data:`CONTEXT_FEATURES` only (none when
+        the data has no context column).
     seed
         Seeds LightGBM; training uses one thread, so the same data gives the same trees.
 
@@ -140,12 +157,14 @@ class LambdaRankContextRanker(
         self,
         *,
         n_estimators: int = 100,
+        context_estimators: int = 100,
         learning_rate: float = 0.05,
         num_leaves: int = 7,
         min_child_samples: int = 50,
         seed: int = 0,
     ) -> None:
         self.n_estimators = n_estimators
+        self.context_estimators = context_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
         self.min_child_samples = min_child_samples
@@ -175,14 +194,23 @@ class LambdaRankContextRanker(
             )
         if not len(sizes) or data.chosen.sum() == 0:
             raise InvalidInputError("context ranking needs at least one group with a choice")
-        train = lgb.Dataset(
-            data.features,
-            label=data.chosen,
-            group=sizes,
-            feature_name=list(data.feature_names),
-            free_raw_data=True,
-        )
-        booster = lgb.train(self._params(), train, num_boost_round=self.n_estimators)
+        names = list(data.feature_names)
+        context = [i for i, n in enumerate(names) if n in CONTEXT_FEATURES]
+        # A constant column is never split on: the first trees ignore the context.
+        blanked = data.features.copy()
+        blanked[:, context] = 0.0
+        first = lgb.Dataset(blanked, label=data.chosen, group=sizes, feature_name=names)
+        booster = lgb.train(self._params(), first, num_boost_round=self.n_estimators)
+        if context and self.context_estimators > 0:
+            # feature_contri scales each feature's split gain: zero keeps the rest out.
+            only_context = {
+                **self._params(),
+                "feature_contri": [float(i in context) for i in range(len(names))],
+            }
+            full = lgb.Dataset(data.features, label=data.chosen, group=sizes, feature_name=names)
+            booster = lgb.train(
+                only_context, full, num_boost_round=self.context_estimators, init_model=booster
+            )
         self.trees_ = _Trees(booster.model_to_string())
         self.feature_names_: tuple[str, ...] = tuple(data.feature_names)
         self.groups_ = len(sizes)

@@ -23,7 +23,7 @@ _MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December",
 )  # fmt: skip
-_RAIN = ("dry", "drizzly", "rainy")
+_RAIN = ("dry", "drizzly", "rainy", "very rainy")
 _HEAT = ("cold", "mild", "warm", "hot")
 _HOUR = ("at night", "in the morning", "in the afternoon", "in the evening")
 _HOUR_PLURAL = ("nights", "mornings", "afternoons", "evenings")
@@ -33,9 +33,11 @@ COMBINE_SHARE = 0.5
 MIN_PUSH = 0.02
 # A sentence about the context needs history behind it as well as a push: the category
 # sells at least 15% more in this bucket than overall (lifts are log ratios), the item
-# sells at 1.5 times its pace of the last four weeks, the price is 15% under its kind's.
+# sells at 1.5 times its pace of the last four weeks, its category is searched 30% more
+# than in the four weeks before, the price is 15% under its kind's.
 MIN_LIFT = math.log(1.15)
 MIN_TREND = math.log(1.5)
+MIN_SEARCH = math.log(1.3)
 MAX_PRICE = math.log(0.85)
 _SESSION_FEATURES = ("session_score", "from_session")
 
@@ -49,6 +51,7 @@ def _phrase(feature: str, bucket: dict[str, int]) -> str | None:
         "lift_season": f"popular in {_MONTHS[bucket['season']]}",
         "lift_event": "popular during local events" if bucket["event"] else None,
         "trend": "trending this week",
+        "search_trend": "searched more than usual",
         "price_vs_category": "a good price for its kind",
     }
     return phrases.get(feature)
@@ -73,6 +76,8 @@ def _backed(name: str, values: Mapping[str, float] | None) -> bool:
         return True
     if name.startswith("lift_"):
         return value >= MIN_LIFT
+    if name == "search_trend":
+        return value >= MIN_SEARCH
     if name == "trend":
         return value >= MIN_TREND
     if name == "price_vs_category":
