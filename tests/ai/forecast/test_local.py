@@ -11,7 +11,7 @@ from shopkeeper.ai.forecast.candidates import (
     COMBINATION,
     INTERMITTENT_MODELS,
     combination_members,
-    model_named,
+    member_model,
 )
 from shopkeeper.ai.forecast.local import LocalForecaster
 from shopkeeper.ai.forecast.metrics import coverage
@@ -142,8 +142,11 @@ def test_the_combination_is_chosen_where_the_average_validates_best() -> None:
         best = min(scores.values())
         assert (model.choices_[uid] == COMBINATION) == (scores[COMBINATION] == best)
     assert model.choices_["s1"] == COMBINATION
-    # Its forecast is the mean of its members refitted on the whole history.
-    members = [model_named(m, 7) for m in combination_members(7)]
+    # Its forecast is the mean of its members refitted on the whole history, AutoETS and
+    # AutoTheta keeping the structure they found before the validation windows.
+    fixed = model.selection_["series"]["s1"]["structures"]
+    assert set(fixed) == {"AutoETS", "AutoTheta"}
+    members = [member_model(m, fixed.get(m, ""), 7) for m in combination_members(7)]
     part = data.frame[data.frame["unique_id"] == "s1"]
     alone = StatsForecast(models=members, freq="D", n_jobs=1).forecast(df=part, h=14)
     expected = alone[list(combination_members(7))].mean(axis=1).to_numpy()

@@ -6,8 +6,14 @@ found combinations more accurate than picking one model; the mean rather than th
 because with under two seasons of history AutoETS and AutoTheta fit no season, and the
 median of three then follows the two seasonless members). Intermittent and lumpy demand
 tries Croston (optimised), ADIDA and TSB, which forecast a rate rather than chase the last
-non-zero sale. Short histories, too short to validate
-anything, get the historic mean.
+non-zero sale. Short histories, too short to validate anything, get the historic mean;
+series that never sold, zero.
+
+AutoETS and AutoTheta search a *structure* per series (ETS components such as ``MNMN``:
+multiplicative error, no trend, multiplicative season, not damped; a Theta variant such as
+``DOTM``). The search is the expensive part, so it runs once per model selection
+(:mod:`.structures`) and :func:`member_model` builds the model with its structure fixed:
+only the smoothing parameters are fitted again.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from statsforecast.models import (
     HistoricAverage,
     Naive,
     SeasonalNaive,
+    ZeroModel,
 )
 
 # TSB smoothing of demand size and probability; 0.1 is the usual textbook starting value.
@@ -33,6 +40,8 @@ SHORT_HISTORY_MODEL = "HistoricAverage"
 NO_DEMAND_MODEL = "Zero"
 INTERMITTENT_MODELS = ("CrostonOptimized", "ADIDA", "TSB")
 COMBINATION = "Combination"
+# The candidates whose statsforecast model searches a structure per series.
+STRUCTURED = ("AutoETS", "AutoTheta")
 
 
 def regular_models(season_length: int) -> dict[str, Any]:
@@ -53,6 +62,19 @@ def combination_members(season_length: int) -> tuple[str, ...]:
     """
     first = ("SeasonalNaive",) if season_length > 1 else ("Naive",)
     return (*first, "AutoETS", "AutoTheta")
+
+
+def members_of(name: str, season_length: int) -> tuple[str, ...]:
+    """The models whose forecasts make candidate ``name`` (itself, or the combination's).
+
+    Examples
+    --------
+    >>> members_of("Combination", 7)
+    ('SeasonalNaive', 'AutoETS', 'AutoTheta')
+    >>> members_of("TSB", 7)
+    ('TSB',)
+    """
+    return combination_members(season_length) if name == COMBINATION else (name,)
 
 
 def combine(forecasts: np.ndarray) -> np.ndarray:
@@ -84,10 +106,48 @@ def intermittent_models() -> dict[str, Any]:
 
 
 def model_named(name: str, season_length: int) -> Any:
-    """A fresh statsforecast model from its candidate name."""
+    """A fresh statsforecast model from its candidate name (structures searched)."""
+    return member_model(name, "", season_length)
+
+
+def member_model(name: str, structure: str, season_length: int) -> Any:
+    """A fresh statsforecast model; a non-empty ``structure`` fixes AutoETS's or AutoTheta's.
+
+    Examples
+    --------
+    >>> member_model("AutoETS", "MAMD", 7).model, member_model("AutoETS", "MAMD", 7).damped
+    ('MAM', True)
+    >>> member_model("AutoTheta", "DOTM", 7).model
+    'DOTM'
+    """
     if name == SHORT_HISTORY_MODEL:
         return HistoricAverage()
+    if name == NO_DEMAND_MODEL:
+        return ZeroModel(alias=NO_DEMAND_MODEL)
+    if structure and name == "AutoETS":
+        return AutoETS(
+            season_length=season_length, model=structure[:3], damped=structure[3:] == "D"
+        )
+    if structure and name == "AutoTheta":
+        return AutoTheta(season_length=season_length, model=structure)
     found = {**regular_models(season_length), **intermittent_models()}.get(name)
     if found is None:
         raise KeyError(f"unknown forecasting model {name!r}")
     return found
+
+
+def for_data(name: str, structure: str, positive: bool) -> str:
+    """``structure`` made fit for the data: multiplicative ETS parts need positive values.
+
+    A structure searched on an earlier, positive stretch of history fails on data that has
+    since had a day without sales; the additive counterpart is the nearest model that fits.
+    Theta switches its seasonal decomposition by itself.
+
+    Examples
+    --------
+    >>> for_data("AutoETS", "MNMN", positive=False), for_data("AutoETS", "MNMN", positive=True)
+    ('ANAN', 'MNMN')
+    """
+    if positive or name != "AutoETS" or not structure:
+        return structure
+    return structure[:3].replace("M", "A") + structure[3:]

@@ -104,27 +104,53 @@ def step_bounds(
     return out
 
 
+def series_scales(errors: pd.DataFrame, chosen: dict[str, str]) -> pd.Series:
+    """Each series' interval unit: its chosen model's validation MAE (0 with no finite error).
+
+    ``errors`` is :attr:`.selection.Validation.errors`.
+    """
+    own = errors[errors["model"] == errors["unique_id"].map(chosen)]
+    # The mean skips failed (NaN) forecasts, like the MAE that chose the model.
+    scale = own["error"].abs().groupby(own["unique_id"], sort=True).mean()
+    # A series with no finite error (every window failed) gets no interval width.
+    return scale.replace([np.inf, -np.inf], np.nan).fillna(0.0).astype("float64")
+
+
+def pooled_bounds(
+    errors: pd.DataFrame,
+    chosen: dict[str, str],
+    scales: pd.Series,
+    *,
+    levels: tuple[int, ...],
+    horizon: int,
+) -> dict[int, np.ndarray]:
+    """Scaled offsets per level, shape ``(horizon, 2)``, pooled over the series of ``errors``.
+
+    Each series' errors with its ``chosen`` model are divided by its scale
+    (:func:`series_scales`) and pooled per step (:func:`step_bounds`); a series' interval
+    is its scale times these bounds.
+    """
+    own = errors[errors["model"] == errors["unique_id"].map(chosen)]
+    scaled = own["error"] / own["unique_id"].map(scales).replace(0.0, np.nan)
+    steps = own["step"].to_numpy(dtype="int64")
+    return {
+        level: step_bounds(steps, scaled.to_numpy(dtype="float64"), level, horizon)
+        for level in levels
+    }
+
+
 def validated_offsets(
     errors: pd.DataFrame, chosen: dict[str, str], *, levels: tuple[int, ...], horizon: int
 ) -> dict[str, dict[int, np.ndarray]]:
     """Interval offsets per series and level, shape ``(horizon, 2)``, from validation.
 
     ``errors`` is :attr:`.selection.Validation.errors`; only each series' ``chosen``
-    model counts. Each series' errors are scaled by that model's validation MAE and
-    pooled with the other series' per step (:func:`step_bounds`).
+    model counts: its scale (:func:`series_scales`) times the pooled bounds
+    (:func:`pooled_bounds`).
     """
-    own = errors[errors["model"] == errors["unique_id"].map(chosen)]
-    scale = own.groupby("unique_id")["error"].apply(lambda e: float(np.nanmean(np.abs(e))))
-    scale = scale.replace(np.inf, np.nan)
-    scaled = own["error"] / own["unique_id"].map(scale).replace(0.0, np.nan)
-    steps = own["step"].to_numpy(dtype="int64")
-    shared = {
-        level: step_bounds(steps, scaled.to_numpy(dtype="float64"), level, horizon)
-        for level in levels
+    scales = series_scales(errors, chosen)
+    shared = pooled_bounds(errors, chosen, scales, levels=levels, horizon=horizon)
+    return {
+        str(uid): {level: float(size) * bounds for level, bounds in shared.items()}
+        for uid, size in scales.items()
     }
-    found: dict[str, dict[int, np.ndarray]] = {}
-    for uid, size in scale.items():
-        # A series with no finite error (every window failed) gets no interval width.
-        width = float(size) if np.isfinite(size) else 0.0
-        found[str(uid)] = {level: width * bounds for level, bounds in shared.items()}
-    return found

@@ -6,36 +6,36 @@ the lowest validation MAE (seasonal naive unless another beats it by ``margin``;
 candidates include their mean) is refitted on the whole history and forecasts ``horizon``
 periods, with conformal intervals per step ahead from the validation errors
 (:mod:`.intervals`).
-Forecasts are computed at fit time, so ``predict`` only reads them: the weekly refresh
-fits, the daily run asks.
+
+Choosing is the expensive part, so it need not be redone every day: ``selection_`` is the
+choice as a plain, JSON-ready value (:mod:`.chosen`) and a forecaster built with
+``chosen=previous.selection_`` (:meth:`LocalForecaster.reusing_choice`) refits each series'
+chosen model, its structure fixed, without validating. Series the choice does not cover,
+or whose demand changed family, are validated then. Forecasts are computed at fit time, so
+``predict`` only reads them.
 """
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Mapping
+from typing import Any, Self
 
-import numpy as np
 import pandas as pd
-from statsforecast import StatsForecast
 
 from shopkeeper.ai.base import Model
 from shopkeeper.ai.forecast.candidates import (
-    COMBINATION,
     NO_DEMAND_MODEL,
     SHORT_HISTORY_MODEL,
     combination_members,
-    combine,
     default_model,
-    intermittent_models,
-    model_named,
-    regular_models,
 )
+from shopkeeper.ai.forecast.chosen import Choice, SeriesChoice
 from shopkeeper.ai.forecast.demand_class import DemandClass, classify
 from shopkeeper.ai.forecast.explaining import explain_forecast
-from shopkeeper.ai.forecast.intervals import error_bounds, validated_offsets
 from shopkeeper.ai.forecast.prediction import Forecast, ForecastQuery
+from shopkeeper.ai.forecast.refit import Settings, refit_forecast
 from shopkeeper.ai.forecast.samples import sample
-from shopkeeper.ai.forecast.selection import choose, validate
+from shopkeeper.ai.forecast.selection import select
 from shopkeeper.ai.forecast.series import SalesSeries, SeriesIssue
 from shopkeeper.ai.registry import register
 from shopkeeper.core.errors import InvalidInputError, NotFoundError
@@ -70,17 +70,27 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         without a season) for it to be chosen; 0 picks the plain best.
     combination
         Also try the mean of seasonal naive, AutoETS and AutoTheta as a candidate.
+    chosen
+        A previous fit's ``selection_`` (same ``season_length``, ``horizon`` and
+        ``levels``): its series keep their model, structure and interval scale, and only the
+        others are validated. ``None`` validates every series.
+    n_jobs
+        Processes for the AutoETS and AutoTheta fits (statsforecast's ``n_jobs``; -1: every
+        core). The forecasts do not depend on it.
 
     Examples
     --------
     >>> days = pd.date_range("2026-01-01", periods=70, freq="D")
     >>> frame = pd.DataFrame({"unique_id": "SKU-1", "ds": days,
     ...                       "y": [10.0 + 5 * (d.dayofweek >= 5) for d in days]})
-    >>> model = LocalForecaster(horizon=7).fit(SalesSeries.from_frame(frame))
-    >>> model.choices_["SKU-1"]
+    >>> weekly = LocalForecaster(horizon=7).fit(SalesSeries.from_frame(frame))
+    >>> weekly.choices_["SKU-1"]
     'SeasonalNaive'
-    >>> model.predict(ForecastQuery(horizon=2)).frame["mean"].round(1).tolist()
+    >>> weekly.predict(ForecastQuery(horizon=2)).frame["mean"].round(1).tolist()
     [10.0, 10.0]
+    >>> daily = weekly.reusing_choice().fit(SalesSeries.from_frame(frame))
+    >>> daily.reused_, daily.choices_ == weekly.choices_
+    (('SKU-1',), True)
     """
 
     capability = "forecast"
@@ -95,6 +105,8 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         levels: tuple[int, ...] = (80, 95),
         margin: float = DEFAULT_MARGIN,
         combination: bool = True,
+        chosen: Mapping[str, Any] | None = None,
+        n_jobs: int = 1,
     ) -> None:
         self.season_length = season_length
         self.horizon = horizon
@@ -103,6 +115,8 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         self.levels = levels
         self.margin = margin
         self.combination = combination
+        self.chosen = chosen
+        self.n_jobs = n_jobs
 
     def _check_params(self) -> None:
         for name in ("season_length", "horizon", "n_windows"):
@@ -114,6 +128,8 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             raise InvalidInputError("levels must be percentages between 0 and 100")
         if not 0 <= self.margin < 1:
             raise InvalidInputError("margin must be a share in [0, 1)", margin=self.margin)
+        if self.n_jobs == 0 or self.n_jobs < -1:
+            raise InvalidInputError("n_jobs must be a positive count or -1", n_jobs=self.n_jobs)
 
     @property
     def min_validated_length(self) -> int:
@@ -121,133 +137,112 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         window = self.validation_horizon or self.horizon
         return window * self.n_windows + max(self.season_length + 2, 8)
 
+    def __repr__(self) -> str:
+        # A choice covers every series: show its size, not its 10,000 entries.
+        shown = [
+            f"{k}=<choice of {len(v.get('series', {}))} series>"
+            if k == "chosen" and v is not None
+            else f"{k}={v!r}"
+            for k, v in self.params().items()
+        ]
+        return f"{self.name()}({', '.join(shown)})"
+
+    def reusing_choice(self) -> Self:
+        """An unfitted twin that reuses this fit's choice (``chosen=self.selection_``)."""
+        self.check_fitted()
+        return type(self)(**{**self.params(), "chosen": self.selection_})
+
     def fit(self, data: SalesSeries) -> Self:
         self._check_params()
         self.forget()
+        stored = Choice({}, {})
+        if self.chosen is not None:
+            stored = Choice.from_plain(
+                self.chosen,
+                season_length=self.season_length,
+                horizon=self.horizon,
+                levels=self.levels,
+            )
         frame = data.frame[["unique_id", "ds", "y"]]
-        groups: dict[str, list[str]] = {"regular": [], "intermittent": [], "short": []}
-        classes: dict[str, DemandClass] = {}
-        for uid, y in frame.groupby("unique_id", sort=True)["y"]:
-            key = str(uid)
-            classes[key] = classify(y.to_numpy())
-            if classes[key].kind == "no_demand":
+        classes, choices, kept, pending = self._triage(frame, stored)
+        series, bounds = dict(kept), dict(stored.bounds)
+        for family, ids in pending.items():
+            if not ids:
                 continue
-            if len(y) < self.min_validated_length:
-                groups["short"].append(key)
-            else:
-                groups["intermittent" if classes[key].is_intermittent else "regular"].append(key)
-        choices = {uid: NO_DEMAND_MODEL for uid, c in classes.items() if c.kind == "no_demand"}
-        choices.update(dict.fromkeys(groups["short"], SHORT_HISTORY_MODEL))
-        scores, offsets = [], {}
-        window = self.validation_horizon or self.horizon
-        for group, candidates, combination, default in (
-            (
-                "regular",
-                regular_models(self.season_length),
-                combination_members(self.season_length) if self.combination else (),
-                default_model(self.season_length),
-            ),
-            ("intermittent", intermittent_models(), (), None),
-        ):
-            if not groups[group]:
-                continue
-            part = frame[frame["unique_id"].isin(groups[group])]
-            found = validate(
-                part,
-                candidates,
+            found = select(
+                frame[frame["unique_id"].isin(ids)],
+                family,
                 freq=data.freq,
-                horizon=window,
+                season_length=self.season_length,
+                window=self.validation_horizon or self.horizon,
                 n_windows=self.n_windows,
-                combination=combination,
+                horizon=self.horizon,
+                levels=self.levels,
+                margin=self.margin,
+                combination=self.combination,
+                n_jobs=self.n_jobs,
             )
-            order = (*candidates, COMBINATION) if combination else tuple(candidates)
-            chosen = choose(found.scores, order, default=default, margin=self.margin)
-            choices.update(chosen)
-            scores.append(found.scores)
-            offsets.update(
-                validated_offsets(found.errors, chosen, levels=self.levels, horizon=self.horizon)
-            )
+            series.update(found.series)
+            # Bounds pooled over a whole selection beat those of a few newcomers.
+            bounds.setdefault(family, found.bounds)
+        choices.update({uid: one.model for uid, one in series.items()})
         self.classes_: dict[str, DemandClass] = classes
-        self.choices_: dict[str, str] = dict(sorted(choices.items()))
-        self.scores_: dict[str, dict[str, float]] = _nested_scores(scores)
-        self.issues_: dict[str, tuple[SeriesIssue, ...]] = {
-            uid: data.issues_of(uid) for uid in classes if data.issues_of(uid)
+        self.reused_: tuple[str, ...] = tuple(sorted(kept))
+        self.selection_: dict[str, Any] = Choice(bounds, series).to_plain(
+            season_length=self.season_length, horizon=self.horizon, levels=self.levels
+        )
+        self.scores_: dict[str, dict[str, float]] = {
+            uid: dict(one.scores) for uid, one in sorted(series.items())
         }
-        offsets.update(self._unvalidated_offsets(frame))
-        self.forecast_: pd.DataFrame = self._forecast(frame, data, offsets)
+        issues: dict[str, list[SeriesIssue]] = {}
+        for issue in data.issues:
+            issues.setdefault(issue.unique_id, []).append(issue)
+        self.issues_: dict[str, tuple[SeriesIssue, ...]] = {
+            uid: tuple(listed) for uid, listed in sorted(issues.items()) if uid in classes
+        }
+        settings = Settings(
+            freq=data.freq,
+            season_length=self.season_length,
+            horizon=self.horizon,
+            levels=self.levels,
+            n_jobs=self.n_jobs,
+        )
+        self.forecast_: pd.DataFrame
+        self.forecast_, made = refit_forecast(
+            frame, choices, Choice(bounds, series), settings, allow_negative=data.allow_negative
+        )
+        self.choices_: dict[str, str] = dict(sorted(made.items()))
         return self
 
-    def _unvalidated_offsets(self, frame: pd.DataFrame) -> dict[str, dict[int, np.ndarray]]:
-        """Offsets for series too short to validate (their spread) or never sold (none)."""
-        found: dict[str, dict[int, np.ndarray]] = {}
+    def _triage(
+        self, frame: pd.DataFrame, stored: Choice
+    ) -> tuple[
+        dict[str, DemandClass], dict[str, str], dict[str, SeriesChoice], dict[str, list[str]]
+    ]:
+        """Each series' demand class and fate: a fallback, the stored choice, or validation.
+
+        A stored choice is kept while the series' demand stays in the same family (regular
+        or intermittent); a series the choice does not cover, or whose demand changed
+        family, waits for validation (returned per family).
+        """
+        classes: dict[str, DemandClass] = {}
+        fallbacks: dict[str, str] = {}
+        kept: dict[str, SeriesChoice] = {}
+        pending: dict[str, list[str]] = {"regular": [], "intermittent": []}
         for uid, y in frame.groupby("unique_id", sort=True)["y"]:
-            key = str(uid)
-            if self.choices_.get(key) == SHORT_HISTORY_MODEL:
-                # Too short to validate: the spread around the mean is all there is to go on.
-                values = y.to_numpy(dtype="float64")
-                spread = values - values.mean()
-            elif self.choices_.get(key) == NO_DEMAND_MODEL:
-                spread = np.zeros(1)
+            key, values = str(uid), y.to_numpy()
+            classes[key] = demand = classify(values)
+            family = "intermittent" if demand.is_intermittent else "regular"
+            old = stored.series.get(key)
+            if demand.kind == "no_demand":
+                fallbacks[key] = NO_DEMAND_MODEL
+            elif len(values) < self.min_validated_length:
+                fallbacks[key] = SHORT_HISTORY_MODEL
+            elif old is not None and old.family == family:
+                kept[key] = old
             else:
-                continue
-            found[key] = {
-                level: np.tile(error_bounds(spread, level), (self.horizon, 1))
-                for level in self.levels
-            }
-        return found
-
-    def _points(self, name: str, part: pd.DataFrame, freq: str) -> pd.DataFrame:
-        """Point forecasts of one model for the series of ``part`` (``unique_id, ds, mean``)."""
-        if name == NO_DEMAND_MODEL:
-            last = part.groupby("unique_id", sort=True)["ds"].max()
-            return pd.DataFrame(
-                [
-                    (uid, ds, 0.0)
-                    for uid, end in last.items()
-                    for ds in pd.date_range(end, periods=self.horizon + 1, freq=freq)[1:]
-                ],
-                columns=["unique_id", "ds", "mean"],
-            )
-        members = combination_members(self.season_length) if name == COMBINATION else (name,)
-        engine = StatsForecast(
-            models=[model_named(m, self.season_length) for m in members], freq=freq, n_jobs=1
-        )
-        points = engine.forecast(df=part, h=self.horizon)
-        points["mean"] = combine(points[list(members)].to_numpy(dtype="float64"))
-        return points[["unique_id", "ds", "mean"]]
-
-    def _forecast(
-        self,
-        frame: pd.DataFrame,
-        data: SalesSeries,
-        offsets: dict[str, dict[int, np.ndarray]],
-    ) -> pd.DataFrame:
-        by_model: dict[str, list[str]] = {}
-        for uid, name in self.choices_.items():
-            by_model.setdefault(name, []).append(uid)
-        parts = []
-        for name, ids in sorted(by_model.items()):
-            points = self._points(name, frame[frame["unique_id"].isin(ids)], data.freq)
-            points["unique_id"] = points["unique_id"].astype(str)
-            points["model"] = name
-            parts.append(points[["unique_id", "ds", "mean", "model"]])
-        result = pd.concat(parts, ignore_index=True).sort_values(["unique_id", "ds"])
-        result = result.reset_index(drop=True)
-        uids = result["unique_id"].to_numpy()
-        step = result.groupby("unique_id", sort=False).cumcount().to_numpy()
-        none = np.zeros((self.horizon, 2))
-        for level in self.levels:
-            bounds = np.array(
-                [offsets.get(u, {}).get(level, none)[h] for u, h in zip(uids, step, strict=True)],
-                dtype="float64",
-            ).reshape(-1, 2)
-            result[f"lo-{level}"] = result["mean"].to_numpy() + bounds[:, 0]
-            result[f"hi-{level}"] = result["mean"].to_numpy() + bounds[:, 1]
-        if not data.allow_negative:
-            # Demand is never negative; neither are its forecast or interval bounds.
-            numeric = [c for c in result.columns if c not in ("unique_id", "ds", "model")]
-            result[numeric] = result[numeric].clip(lower=0.0)
-        return result
+                pending[family].append(key)
+        return classes, fallbacks, kept, pending
 
     def predict(self, query: ForecastQuery) -> Forecast:
         self.check_fitted()
@@ -280,11 +275,3 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             default=default_model(self.season_length),
             margin=self.margin,
         )
-
-
-def _nested_scores(scores: list[pd.DataFrame]) -> dict[str, dict[str, float]]:
-    nested: dict[str, dict[str, float]] = {}
-    for table in scores:
-        for uid, name, mae in table[["unique_id", "model", "mae"]].itertuples(index=False):
-            nested.setdefault(str(uid), {})[str(name)] = float(mae)
-    return dict(sorted(nested.items()))

@@ -10,6 +10,11 @@ towards seasonal naive (``benchmarks/forecast_tuning.py``). The combination
 (:func:`.candidates.combine`) is scored from its members' validation forecasts, like any
 candidate. The errors are kept, with the step ahead they were made at: they make the
 prediction intervals (:mod:`.intervals`).
+
+:func:`select` does all of it for a family of series at scale: AutoETS and AutoTheta search
+their structure once per series, before the windows (:mod:`.structures`), and the windows
+refit that structure; every model runs on its group of series in one statsforecast call
+(:mod:`.grouped`). What it returns is what a daily run needs to reuse the choice.
 """
 
 from __future__ import annotations
@@ -21,7 +26,20 @@ import numpy as np
 import pandas as pd
 from statsforecast import StatsForecast
 
-from shopkeeper.ai.forecast.candidates import COMBINATION, combine
+from shopkeeper.ai.forecast.candidates import (
+    COMBINATION,
+    STRUCTURED,
+    combination_members,
+    combine,
+    default_model,
+    intermittent_models,
+    members_of,
+    regular_models,
+)
+from shopkeeper.ai.forecast.chosen import SeriesChoice, rounded
+from shopkeeper.ai.forecast.grouped import run_plan
+from shopkeeper.ai.forecast.intervals import pooled_bounds, series_scales
+from shopkeeper.ai.forecast.structures import search_structures
 
 
 @dataclass(frozen=True)
@@ -46,17 +64,28 @@ def validate(
     horizon: int,
     n_windows: int,
     combination: tuple[str, ...] = (),
+    n_jobs: int = 1,
 ) -> Validation:
     """Score every candidate on every series of ``history`` (``unique_id, ds, y``).
 
     ``combination`` names members of ``models`` whose mean is scored as one more
-    candidate, :data:`.candidates.COMBINATION` (nothing more is fitted for it).
+    candidate, :data:`.candidates.COMBINATION` (nothing more is fitted for it). Each model
+    searches its own structure in every window; :func:`select` searches once.
     """
-    engine = StatsForecast(models=list(models.values()), freq=freq, n_jobs=1)
+    engine = StatsForecast(models=list(models.values()), freq=freq, n_jobs=n_jobs)
     cv = engine.cross_validation(
         df=history[["unique_id", "ds", "y"]], h=horizon, n_windows=n_windows, step_size=horizon
     )
-    names = list(models)
+    return score(cv, list(models), combination)
+
+
+def score(cv: pd.DataFrame, names: list[str], combination: tuple[str, ...] = ()) -> Validation:
+    """Validation errors and MAE per candidate from rolling-origin forecasts.
+
+    ``cv`` has columns ``unique_id, ds, cutoff, y`` and one per name in ``names``.
+    """
+    cv = cv.copy()
+    names = list(names)
     if combination:
         cv[COMBINATION] = combine(cv[list(combination)].to_numpy(dtype="float64"))
         names.append(COMBINATION)
@@ -81,6 +110,90 @@ def validate(
     )
     errors = long[["unique_id", "model", "window", "step", "y", "error"]].reset_index(drop=True)
     return Validation(scores=scores, errors=errors)
+
+
+@dataclass(frozen=True)
+class Selected:
+    """The choice for a family of series and its pooled interval bounds per level."""
+
+    series: dict[str, SeriesChoice]
+    bounds: dict[int, np.ndarray]
+
+
+def select(
+    history: pd.DataFrame,
+    family: str,
+    *,
+    freq: str,
+    season_length: int,
+    window: int,
+    n_windows: int,
+    horizon: int,
+    levels: tuple[int, ...],
+    margin: float,
+    combination: bool,
+    n_jobs: int = 1,
+) -> Selected:
+    """Validate the candidates of ``family`` (``"regular"`` or ``"intermittent"``) on
+    ``history``, choose one per series and keep what the forecasts need.
+
+    Regular series first search their AutoETS and AutoTheta structures on the history
+    before the ``n_windows`` windows of ``window`` periods (:mod:`.structures`); the
+    windows then validate those structures, and the choice keeps them.
+    """
+    ids = sorted(history["unique_id"].astype(str).unique())
+    members: tuple[str, ...] = ()
+    default: str | None = None
+    if family == "regular":
+        names = list(regular_models(season_length))
+        found = search_structures(
+            history,
+            freq=freq,
+            season_length=season_length,
+            held_out=window * n_windows,
+            n_jobs=n_jobs,
+        )
+        plan = {uid: {m: found[uid].get(m, "") for m in names} for uid in ids}
+        members = combination_members(season_length) if combination else ()
+        default = default_model(season_length)
+    else:
+        names = list(intermittent_models())
+        plan = {uid: dict.fromkeys(names, "") for uid in ids}
+    cv = run_plan(
+        history,
+        plan,
+        freq=freq,
+        season_length=season_length,
+        horizon=window,
+        n_windows=n_windows,
+        n_jobs=n_jobs,
+    )
+    found_errors = score(cv, names, members)
+    order = (*names, COMBINATION) if members else tuple(names)
+    chosen = choose(found_errors.scores, order, default=default, margin=margin)
+    scales = series_scales(found_errors.errors, chosen)
+    bounds = pooled_bounds(found_errors.errors, chosen, scales, levels=levels, horizon=horizon)
+    scores: dict[str, dict[str, float]] = {}
+    for uid, name, mae in found_errors.scores[["unique_id", "model", "mae"]].itertuples(
+        index=False
+    ):
+        if np.isfinite(mae):
+            scores.setdefault(str(uid), {})[str(name)] = rounded(float(mae))
+    series = {
+        uid: SeriesChoice(
+            model=chosen[uid],
+            scale=rounded(float(scales.get(uid, 0.0))),
+            structures={
+                m: plan[uid][m] for m in members_of(chosen[uid], season_length) if m in STRUCTURED
+            },
+            scores=scores.get(uid, {}),
+        )
+        for uid in ids
+    }
+    rounded_bounds = {
+        level: np.vectorize(rounded, otypes=["float64"])(b) for level, b in bounds.items()
+    }
+    return Selected(series=series, bounds=rounded_bounds)
 
 
 def choose(
