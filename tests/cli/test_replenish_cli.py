@@ -33,6 +33,8 @@ def test_forecast_then_plan_then_export(cli_env: Path) -> None:
     assert "forecast run" in before.output
 
     ran = runner.invoke(app, ["forecast", "run"])
+    reused = runner.invoke(app, ["forecast", "run", "--reuse"])
+    assert "refitted" in reused.output, reused.output
     assert ran.exit_code == 0, ran.output
     assert "4 products forecast 28 days" in ran.output
     shown = runner.invoke(app, ["forecast", "show", "FAST-1", "--days", "3"])

@@ -17,13 +17,22 @@ def run(
     horizon: int = typer.Option(
         forecasting.HORIZON_DAYS, "--horizon", help="Days to forecast ahead."
     ),
+    reselect: bool = typer.Option(
+        True,
+        "--reselect/--reuse",
+        help="Choose each product's model afresh, or refit the current choice (faster).",
+    ),
     shop_slug: str = ShopOption,
 ) -> None:
     """Choose a model per product, forecast its daily demand and store the forecasts."""
     target = shop(shop_slug)
     with console.status("forecasting") as status:
         summary = forecasting.run_forecasts(
-            runtime(), target.id, horizon=horizon, on_step=lambda step: status.update(step)
+            runtime(),
+            target.id,
+            horizon=horizon,
+            reselect=reselect,
+            on_step=lambda step: status.update(step),
         )
     if not summary.series:
         console.print("No sales yet: nothing to forecast. Import orders first.")
@@ -31,7 +40,8 @@ def run(
     mix = ", ".join(f"{name} {n}" for name, n in summary.models.items())
     console.print(
         f"{summary.series} products forecast {summary.horizon} days after "
-        f"{summary.last_day} in {summary.seconds:.1f} s (model run {summary.model_run_id})."
+        f"{summary.last_day} in {summary.seconds:.1f} s (model run {summary.model_run_id}, "
+        f"{'models chosen afresh' if summary.reselected else 'chosen models refitted'})."
     )
     console.print(f"Models chosen: {mix}.")
 

@@ -65,14 +65,27 @@ def fit_recommenders(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
     }
 
 
+# The weekly model selection runs on Sunday nights, when a shop sells least.
+SELECTION_WEEKDAY = 6
+
+
 @job(
     "forecast-demand",
     schedule="30 2 * * *",
-    description="Forecast every product's daily demand for the next four weeks.",
+    description=(
+        "Forecast every product's daily demand for the next four weeks; on Sundays choose"
+        " each product's model afresh, other days refit the chosen ones."
+    ),
 )
 def forecast_demand(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
-    summary = forecasting.run_forecasts(runtime, shop.id)
-    return {"series": summary.series, "models": summary.models, "seconds": summary.seconds}
+    reselect = runtime.clock.now().weekday() == SELECTION_WEEKDAY
+    summary = forecasting.run_forecasts(runtime, shop.id, reselect=reselect)
+    return {
+        "series": summary.series,
+        "models": summary.models,
+        "reselected": summary.reselected,
+        "seconds": summary.seconds,
+    }
 
 
 @job(

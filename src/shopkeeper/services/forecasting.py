@@ -21,7 +21,7 @@ from sqlalchemy import delete, select
 from shopkeeper.ai.forecast.local import LocalForecaster
 from shopkeeper.ai.forecast.prediction import Forecast, ForecastQuery
 from shopkeeper.ai.forecast.series import SalesSeries
-from shopkeeper.core.errors import InvalidInputError, NotFoundError
+from shopkeeper.core.errors import InvalidInputError, NotFoundError, ShopkeeperError
 from shopkeeper.data.database import transaction
 from shopkeeper.data.tables import ProductForecastRow, ProductRow
 from shopkeeper.domain.forecasts import (
@@ -54,9 +54,15 @@ def run_forecasts(
     *,
     horizon: int = HORIZON_DAYS,
     history_days: int = HISTORY_DAYS,
+    reselect: bool = True,
     on_step: Progress = _quiet,
 ) -> ForecastRunSummary:
-    """Fit the forecaster on the shop's sales, store the run and every product's forecast."""
+    """Fit the forecaster on the shop's sales, store the run and every product's forecast.
+
+    ``reselect=False`` (the daily run) reuses the model chosen per product by the current
+    run, refitted on the new days without validating again; products it has not seen are
+    validated as usual. Without a current run of the same horizon it reselects.
+    """
     if not 1 <= horizon <= 365:
         raise InvalidInputError("horizon must be between 1 and 365 days", horizon=horizon)
     started = time.perf_counter()
@@ -74,7 +80,10 @@ def run_forecasts(
         )
     on_step(f"choosing a model for {history.frame['unique_id'].nunique()} products")
     series = SalesSeries.from_frame(history.frame, freq="D")
-    model = LocalForecaster(season_length=WEEKLY_SEASON, horizon=horizon, levels=LEVELS)
+    model = _previous(runtime, shop_id, horizon) if not reselect else None
+    reused = model is not None
+    if model is None:
+        model = LocalForecaster(season_length=WEEKLY_SEASON, horizon=horizon, levels=LEVELS)
     model.fit(series)
     mix = Counter(model.choices_.values())
     run = models.store_fitted(
@@ -83,19 +92,34 @@ def run_forecasts(
         model=model,
         data_start=_midnight(pd.Timestamp(history.frame["ds"].min()).date()),
         data_end=_midnight(history.last_day),
-        metrics={"series": len(model.choices_), "models": dict(mix)},
+        metrics={"series": len(model.choices_), "models": dict(mix), "reused": reused},
     )
     on_step("saving forecasts")
     saved = _save(runtime, shop_id, run.id, model)
     return ForecastRunSummary(
         model_run_id=run.id,
         series=saved,
-        reselected=True,
+        reselected=not reused,
         models=dict(sorted(mix.items())),
         last_day=history.last_day,
         horizon=horizon,
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def _previous(runtime: Runtime, shop_id: int, horizon: int) -> LocalForecaster | None:
+    """An unfitted forecaster reusing the current run's choice, if one fits this run."""
+    with runtime.sessions() as session:
+        current = models.current_run(session, shop_id, CAPABILITY)
+    if current is None:
+        return None
+    try:
+        previous = models.load_run(runtime, current).as_type(LocalForecaster)
+    except ShopkeeperError:
+        return None  # an unreadable or foreign artifact: choose afresh
+    if previous.horizon != horizon:
+        return None
+    return previous.reusing_choice()
 
 
 def _midnight(day: date) -> datetime:

@@ -293,3 +293,17 @@ def test_simulation_compares_the_three_policies_on_the_shops_sales(
     stored = latest_simulation(runtime, shop.id)
     assert stored is not None
     assert stored.rows == table.rows
+
+
+def test_daily_run_reuses_the_weekly_choice(runtime: Runtime, stocked: Shop) -> None:
+    weekly = forecasting.get_forecast(runtime, stocked.id, "FAST-1")
+    daily = forecasting.run_forecasts(runtime, stocked.id, reselect=False)
+    assert daily.reselected is False
+    assert daily.series == 4
+    again = forecasting.get_forecast(runtime, stocked.id, "FAST-1")
+    assert again.model == weekly.model
+    # Same data, same choice: the same forecast.
+    assert [p.mean for p in again.points] == pytest.approx([p.mean for p in weekly.points])
+    # A different horizon cannot reuse a 28-day choice: it chooses afresh.
+    longer = forecasting.run_forecasts(runtime, stocked.id, horizon=35, reselect=False)
+    assert longer.reselected is True
