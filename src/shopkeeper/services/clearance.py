@@ -29,6 +29,8 @@ ASSUMED_ELASTICITY = -2.62
 DISCOUNT_STEP = 0.05
 # A waiting clearance is re-examined by the next run; a week keeps the Inbox current.
 PROPOSAL_LIFETIME_DAYS = 7
+# An Inbox of hundreds of price cuts gets none read: the most money asleep comes first.
+MAX_PROPOSALS = 25
 CENT = Decimal("0.01")
 
 
@@ -81,13 +83,18 @@ def propose_clearances(
     clear_by_days: int = CLEAR_BY_DAYS,
     max_discount: float = MAX_DISCOUNT,
     elasticity: float = ASSUMED_ELASTICITY,
+    max_proposals: int = MAX_PROPOSALS,
 ) -> list[ProposalPublic]:
-    """A price-cut proposal for every slow mover; replaces the clearances still waiting."""
+    """Price cuts for the slow movers holding the most stock value (at most
+    ``max_proposals``); replaces the clearances still waiting."""
     if not 0 < max_discount < 1:
         raise InvalidInputError("max discount must be a share in (0, 1)", max_discount=max_discount)
     if clear_by_days < 7:
         raise InvalidInputError("clear-by must be at least a week away", days=clear_by_days)
-    slow = [h for h in stock_health(runtime, shop_id) if h.slow_mover]
+    slow = sorted(
+        (h for h in stock_health(runtime, shop_id) if h.slow_mover),
+        key=lambda h: (-h.position.available * float(h.position.cost or h.position.price), h.sku),
+    )[:max_proposals]
     now = runtime.clock.now()
     clear_by = (now + timedelta(days=clear_by_days)).date()
     made: list[ProposalPublic] = []

@@ -307,3 +307,10 @@ def test_daily_run_reuses_the_weekly_choice(runtime: Runtime, stocked: Shop) -> 
     # A different horizon cannot reuse a 28-day choice: it chooses afresh.
     longer = forecasting.run_forecasts(runtime, stocked.id, horizon=35, reselect=False)
     assert longer.reselected is True
+
+
+def test_clearances_are_capped_most_stock_value_first(runtime: Runtime, stocked: Shop) -> None:
+    assert propose_clearances(runtime, stocked.id, max_proposals=0) == []
+    assert [p.target for p in propose_clearances(runtime, stocked.id, max_proposals=1)] == [
+        "SLOW-1"
+    ]
