@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -35,6 +37,25 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@contextmanager
+def owner_browser_page(base_url: str) -> Iterator[Any]:
+    """A chromium page signed in as the shop owner, closed when the block ends."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1360, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{base_url}/login")
+        page.fill("input[name=email]", USERS[Role.OWNER])
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base_url}/")
+        yield page
+        context.close()
+        browser.close()
 
 
 def csrf_of(html: str) -> str:

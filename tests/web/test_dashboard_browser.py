@@ -8,13 +8,11 @@ from decimal import Decimal
 import pytest
 
 from shopkeeper.data.database import transaction
-from shopkeeper.domain.access import Role
 from shopkeeper.domain.explanation import Explanation, Factor
 from shopkeeper.domain.proposals import Capability
 from shopkeeper.services import catalog, proposals
 from shopkeeper.services.kpis import shop_kpis
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
-from tests.web.seed import PASSWORD, USERS
+from tests.web.conftest import CHROMIUM, LiveServer, owner_browser_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,23 +24,13 @@ pytestmark = [
 SCREENSHOT = "/tmp/dashboard-overview.png"
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Page, expect, sync_playwright
+    from playwright.sync_api import Page, expect
 
 
 @pytest.fixture(scope="module")
 def browser_page(live_server: LiveServer) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1360, "height": 1000})
-        page = context.new_page()
-        page.goto(f"{live_server.url}/")
-        page.fill("input[name=email]", USERS[Role.OWNER])
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+    with owner_browser_page(live_server.url) as page:
         yield page
-        context.close()
-        browser.close()
 
 
 def test_overview_shows_the_kpis_computed_from_the_database(

@@ -6,12 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from shopkeeper.domain.access import Role
 from shopkeeper.services import forecasting
 from shopkeeper.services.replenish_run import run_replenishment
 from tests.unit.services.stock_shop import build_stock_shop
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
-from tests.web.seed import PASSWORD, USERS
+from tests.web.conftest import CHROMIUM, LiveServer, owner_browser_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,7 +21,7 @@ pytestmark = [
 SCREENSHOT = "/tmp/dashboard-stock.png"
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Page, expect, sync_playwright
+    from playwright.sync_api import Page, expect
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +34,8 @@ def stock_server(live_server: LiveServer) -> LiveServer:
 
 @pytest.fixture(scope="module")
 def owner_page(stock_server: LiveServer) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1360, "height": 1000})
-        page = context.new_page()
-        page.goto(f"{stock_server.url}/login")
-        page.fill("input[name=email]", USERS[Role.OWNER])
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{stock_server.url}/")
+    with owner_browser_page(stock_server.url) as page:
         yield page
-        context.close()
-        browser.close()
 
 
 def _drawn(page: Page) -> dict[str, int]:
