@@ -47,6 +47,8 @@ def same(left: Any, right: Any) -> bool:
         return left.shape == right.shape and bool(np.array_equal(left, right, equal_nan=True))
     if isinstance(left, pd.DataFrame | pd.Series):
         return bool(left.equals(right))
+    if isinstance(left, Model):  # a model kept inside another compares by its state
+        return same(vars(left), vars(right))
     if dataclasses.is_dataclass(left) and not isinstance(left, type):
         return all(
             same(getattr(left, f.name), getattr(right, f.name)) for f in dataclasses.fields(left)

@@ -1,10 +1,13 @@
 """Forecast every product's daily demand and keep the result where everyone reads it.
 
-:func:`run_forecasts` reads the shop's daily sales (:mod:`.sales_history`), fits the
-:class:`~shopkeeper.ai.forecast.local.LocalForecaster` (model chosen per product by
-rolling-origin validation), records the fit as a model run and rewrites one
-``product_forecasts`` row per product: the daily points with their intervals, the model and
-the reason it was chosen. :func:`get_forecast` reads one product back with its recent sales.
+:func:`run_forecasts` reads the shop's daily sales (:mod:`.sales_history`) with its prices
+and signals as regressors (:mod:`.forecast_inputs`), fits the
+:class:`~shopkeeper.ai.forecast.with_signals.SignalForecaster` (per product, a statistical
+model chosen by rolling-origin validation, or the global LightGBM with the signals where
+that validated better), records the fit as a model run and rewrites one
+``product_forecasts`` row per product: the daily points with their intervals, the model
+and its reason (the validation errors, or the signals' contributions in units a day).
+:func:`get_forecast` reads one product back with its recent sales.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import delete, select
 
-from shopkeeper.ai.forecast.local import LocalForecaster
-from shopkeeper.ai.forecast.prediction import Forecast, ForecastQuery
+from shopkeeper.ai.forecast.future import FutureQuery
 from shopkeeper.ai.forecast.series import SalesSeries
+from shopkeeper.ai.forecast.with_signals import SignalForecaster
 from shopkeeper.core.errors import InvalidInputError, NotFoundError, ShopkeeperError
 from shopkeeper.data.database import transaction
 from shopkeeper.data.tables import ProductForecastRow, ProductRow
@@ -31,6 +34,7 @@ from shopkeeper.domain.forecasts import (
     SalesPoint,
 )
 from shopkeeper.services import models
+from shopkeeper.services.forecast_inputs import regressor_frames
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.sales_history import HISTORY_DAYS, daily_sales
 
@@ -78,12 +82,14 @@ def run_forecasts(
             horizon=horizon,
             seconds=round(time.perf_counter() - started, 3),
         )
+    on_step("reading prices and signals")
+    known, ahead = regressor_frames(runtime, shop_id, history, horizon)
     on_step(f"choosing a model for {history.frame['unique_id'].nunique()} products")
-    series = SalesSeries.from_frame(history.frame, freq="D")
+    series = SalesSeries.from_frame(known, freq="D")
     model = _previous(runtime, shop_id, horizon) if not reselect else None
     reused = model is not None
     if model is None:
-        model = LocalForecaster(season_length=WEEKLY_SEASON, horizon=horizon, levels=LEVELS)
+        model = SignalForecaster(season_length=WEEKLY_SEASON, horizon=horizon, levels=LEVELS)
     model.fit(series)
     mix = Counter(model.choices_.values())
     run = models.store_fitted(
@@ -95,7 +101,7 @@ def run_forecasts(
         metrics={"series": len(model.choices_), "models": dict(mix), "reused": reused},
     )
     on_step("saving forecasts")
-    saved = _save(runtime, shop_id, run.id, model)
+    saved = _save(runtime, shop_id, run.id, model, FutureQuery(horizon=horizon, future=ahead))
     return ForecastRunSummary(
         model_run_id=run.id,
         series=saved,
@@ -107,14 +113,14 @@ def run_forecasts(
     )
 
 
-def _previous(runtime: Runtime, shop_id: int, horizon: int) -> LocalForecaster | None:
+def _previous(runtime: Runtime, shop_id: int, horizon: int) -> SignalForecaster | None:
     """An unfitted forecaster reusing the current run's choice, if one fits this run."""
     with runtime.sessions() as session:
         current = models.current_run(session, shop_id, CAPABILITY)
     if current is None:
         return None
     try:
-        previous = models.load_run(runtime, current).as_type(LocalForecaster)
+        previous = models.load_run(runtime, current).as_type(SignalForecaster)
     except ShopkeeperError:
         return None  # an unreadable or foreign artifact: choose afresh
     if previous.horizon != horizon:
@@ -138,8 +144,11 @@ def _points(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _save(runtime: Runtime, shop_id: int, run_id: int, model: LocalForecaster) -> int:
-    forecast = model.predict(ForecastQuery(horizon=model.horizon)).frame
+def _save(
+    runtime: Runtime, shop_id: int, run_id: int, model: SignalForecaster, query: FutureQuery
+) -> int:
+    forecast = model.predict(query).frame
+    explanations = model.explanations(query)
     now = runtime.clock.now()
     with transaction(runtime.sessions) as session:
         ids = dict(
@@ -153,17 +162,16 @@ def _save(runtime: Runtime, shop_id: int, run_id: int, model: LocalForecaster) -
             sku = str(uid)
             if sku not in ids:
                 continue
-            query = ForecastQuery(horizon=len(part), unique_ids=(sku,))
             session.add(
                 ProductForecastRow(
                     shop_id=shop_id,
                     product_id=ids[sku],
                     model_run_id=run_id,
                     model=model.choices_[sku],
-                    demand_class=model.classes_[sku].kind,
+                    demand_class=model.local_.classes_[sku].kind,
                     first_day=pd.Timestamp(part["ds"].iloc[0]).date(),
                     points=_points(part),
-                    explanation=model.explain(query, Forecast(frame=part)).as_dict(),
+                    explanation=explanations[sku].as_dict(),
                     computed_at=now,
                 )
             )

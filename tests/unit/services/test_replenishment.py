@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 from shopkeeper.core.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError
 from shopkeeper.data.database import transaction
 from shopkeeper.data.mailer import SmtpMailer
-from shopkeeper.data.tables import ProductRow, StockLevelRow
+from shopkeeper.data.tables import PriceChangeRow, ProductRow, StockLevelRow
 from shopkeeper.domain.proposals import Capability, CapabilityMode, ProposalStatus
 from shopkeeper.domain.shops import Shop
 from shopkeeper.services import forecasting, proposals, purchase_orders, replenishment
 from shopkeeper.services.clearance import propose_clearances
 from shopkeeper.services.demand_spikes import find_spikes
+from shopkeeper.services.forecast_inputs import regressor_frames
 from shopkeeper.services.modes import set_mode
 from shopkeeper.services.replenish_run import run_replenishment
 from shopkeeper.services.runtime import Runtime
@@ -57,7 +58,9 @@ def test_forecast_run_stores_one_forecast_per_product_with_a_reason(
     assert all(p.lo_80 is not None and p.lo_80 <= p.mean <= (p.hi_80 or 0) for p in fast.points)
     # Four on weekdays, seven at weekends: about 4.9 a day.
     assert 4.0 < fast.total_units / len(fast.points) < 6.0
-    assert "FAST-1" in fast.explanation["summary"]
+    summary = fast.explanation["summary"]
+    assert "a day" in summary  # what the forecast says, in units a day, whichever model
+    assert "FAST-1" in summary or "LightGBM" in summary
     assert len(fast.history) > 0
     assert fast.history[-1].day < fast.points[0].day
 
@@ -314,3 +317,37 @@ def test_clearances_are_capped_most_stock_value_first(runtime: Runtime, stocked:
     assert [p.target for p in propose_clearances(runtime, stocked.id, max_proposals=1)] == [
         "SLOW-1"
     ]
+
+
+def test_the_forecast_reads_price_changes_and_signals_for_history_and_future(
+    runtime: Runtime, shop: Shop
+) -> None:
+    last_sale = build_stock_shop(runtime, shop)
+    plant_search_spike(runtime, shop.id, "umbrellas", last_sale)
+    with transaction(runtime.sessions) as session:
+        fast_id = session.scalar(
+            select(ProductRow.id).where(ProductRow.shop_id == shop.id, ProductRow.sku == "FAST-1")
+        )
+        session.add(
+            PriceChangeRow(
+                shop_id=shop.id,
+                product_id=fast_id,
+                old_price=Decimal("12.00"),
+                new_price=Decimal("10.00"),
+                reason="test",
+                changed_at=last_sale - timedelta(days=10),
+            )
+        )
+    history = daily_sales(runtime, shop.id)
+    known, ahead = regressor_frames(runtime, shop.id, history, 28)
+    fast = known[known["unique_id"] == "FAST-1"].set_index("ds")["price_index"]
+    # Most of the history at 12, the last ten days at 10: the usual price is 12.
+    assert fast.iloc[0] == pytest.approx(1.0)
+    assert fast.iloc[-1] == pytest.approx(10 / 12)
+    assert len(ahead) == 28 * history.frame["unique_id"].nunique()
+    future_fast = ahead[ahead["unique_id"] == "FAST-1"]
+    assert future_fast["price_index"].tolist() == pytest.approx([10 / 12] * 28)
+    umbrellas = known[known["unique_id"] == "UMB-1"]["search_index"]
+    assert umbrellas.iloc[-1] > 2  # the burst, read a day late
+    assert (ahead[ahead["unique_id"] == "UMB-1"]["search_index"] > 1.5).all()
+    assert ahead["event_k"].eq(0).all()  # no event announced

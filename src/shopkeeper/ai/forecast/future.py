@@ -51,8 +51,10 @@ def future_frame(
     future["ds"] = pd.to_datetime(future["ds"])
     if future.duplicated(["unique_id", "ds"]).any():
         raise InvalidInputError("future values list some (series, date) pairs more than once")
-    merged = grid.merge(future, on=["unique_id", "ds"], how="left")
-    holes = merged[list(columns)].isna().any(axis=1)
+    merged = grid.merge(future, on=["unique_id", "ds"], how="left", indicator=True)
+    # A period without a row is a hole; a row with a missing value is the caller's say
+    # (LightGBM treats missing as its own case, e.g. no competitor watching a product).
+    holes = merged.pop("_merge") != "both"
     if holes.any():
         rows = merged.loc[holes, ["unique_id", "ds"]]
         shown = [f"{u} {d:%Y-%m-%d}" for u, d in rows.head(_MAX_LISTED).itertuples(index=False)]

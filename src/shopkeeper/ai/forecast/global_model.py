@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Self, cast
 
 import numpy as np
@@ -57,7 +59,7 @@ class GlobalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
     horizon
         Longest horizon ``predict`` answers (the conformal windows' length).
     levels
-        Prediction interval levels in percent.
+        Prediction interval levels in percent; none skips the intervals (and their fits).
     conformal_windows
         Windows of ``horizon`` periods held out to calibrate the intervals. Few windows give
         few errors per series and step, so intervals come out narrow: on the synthetic
@@ -200,17 +202,26 @@ class GlobalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         # Kept pickled: predict works on a fresh copy, so it cannot change the fitted state,
         # and fitted models compare by value.
         self.engine_: bytes = b""
+        # Each series' spread: the model learns standardised targets, so its contributions
+        # are in these units (LocalStandardScaler divides by the population deviation).
+        self.scale_: dict[str, float] = {}
         if self.global_ids_:
             part = frame[frame["unique_id"].isin(self.global_ids_)]
+            spread = part.groupby("unique_id", sort=True)["y"].std(ddof=0)
+            self.scale_ = {str(u): float(v) for u, v in spread.items()}
             engine = self._engine(data.freq)
-            engine.fit(
-                part,
-                static_features=list(self.static_),
-                dropna=not self.keep_missing_lags,
-                prediction_intervals=PredictionIntervals(
-                    n_windows=self.conformal_windows, h=self._window
-                ),
-            )
+            with _missing_values_allowed():
+                engine.fit(
+                    part,
+                    static_features=list(self.static_),
+                    dropna=not self.keep_missing_lags,
+                    # No levels, no intervals: calibrating them costs conformal_windows more fits.
+                    prediction_intervals=(
+                        PredictionIntervals(n_windows=self.conformal_windows, h=self._window)
+                        if self.levels
+                        else None
+                    ),
+                )
             self.engine_ = pickle.dumps(engine)
         return self
 
@@ -265,13 +276,14 @@ class GlobalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             columns=["unique_id", "ds"],
         )
         future = future_frame(query, grid, self.dynamic_)
-        out = self._engine_copy().predict(
-            h=query.horizon,
-            X_df=future,
-            level=list(self.levels),
-            ids=ids,
-            before_predict_callback=callback,
-        )
+        with _missing_values_allowed():
+            out = self._engine_copy().predict(
+                h=query.horizon,
+                X_df=future,
+                level=list(self.levels) or None,
+                ids=ids,
+                before_predict_callback=callback,
+            )
         out = out.rename(columns=lambda c: str(c).replace(_ALIAS, "mean").replace("mean-", ""))
         out["unique_id"] = out["unique_id"].astype(str)
         result: pd.DataFrame = out[["unique_id", "ds", "mean", *self._bounds()]]
@@ -307,23 +319,34 @@ class GlobalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         In standard deviations of each series (the model learns standardised targets); one
         row per (series, step), ``unique_id`` first, the bias in ``bias``.
         """
+        return self.contributions_and_features(query)[0]
+
+    def contributions_and_features(self, query: ForecastQuery) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """:meth:`contributions` and the feature values they were computed on, row for row."""
         self.check_fitted()
         ids = [u for u in self._ids(query) if u in self.global_ids_]
         if not ids:
-            return pd.DataFrame(columns=["unique_id", "bias"])
+            return pd.DataFrame(columns=["unique_id", "bias"]), pd.DataFrame(columns=["unique_id"])
         seen: list[pd.DataFrame] = []
 
         def keep(features: pd.DataFrame) -> pd.DataFrame:
+            # One call per step, one row per series asked, in the order asked (sorted): the
+            # frame's own index is only a row count.
+            if len(features) != len(ids):
+                raise RuntimeError("mlforecast passed features for other series than asked")
             seen.append(features.copy())
             return features
 
         self._run(query, ids, keep)
-        features = pd.concat(seen)
+        features = pd.concat(seen, ignore_index=True)
         booster = cast(LGBMRegressor, self._engine_copy().models_[_ALIAS])
         values = np.asarray(booster.predict(features, pred_contrib=True), dtype="float64")
         table = pd.DataFrame(values, columns=[*features.columns, "bias"])
-        table.insert(0, "unique_id", [str(u) for u in features.index])
-        return table
+        owners = list(ids) * len(seen)
+        table.insert(0, "unique_id", owners)
+        values_seen = features.reset_index(drop=True)
+        values_seen.insert(0, "unique_id", owners)
+        return table, values_seen
 
     def explain(self, query: ForecastQuery, prediction: Forecast) -> Explanation:
         self.check_fitted()
@@ -362,6 +385,15 @@ class GlobalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             + note
         )
         return Explanation(summary, factors)
+
+
+@contextmanager
+def _missing_values_allowed() -> Iterator[None]:
+    """Silence mlforecast's warning on missing regressor values: LightGBM splits on them
+    (a product no competitor sells has no price gap), so they are meant."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Found null values", category=UserWarning)
+        yield
 
 
 def _numeric_exogenous(data: SalesSeries) -> pd.DataFrame:
