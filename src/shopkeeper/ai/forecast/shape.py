@@ -18,6 +18,11 @@ _TREND = 0.10
 _WEEK = 7
 
 
+def _amount(units: float) -> str:
+    """Two significant digits for small amounts, whole units from ten on (never 1.2e+02)."""
+    return f"{units:.0f}" if units >= 10 else f"{units:.2g}"
+
+
 def forecast_shape(part: pd.DataFrame) -> tuple[str, tuple[Factor, ...]]:
     """One sentence and its factors for one series' forecast (columns ``ds``, ``mean``).
 
@@ -34,8 +39,9 @@ def forecast_shape(part: pd.DataFrame) -> tuple[str, tuple[Factor, ...]]:
     mean = part["mean"].astype("float64").to_numpy()
     days = pd.DatetimeIndex(part["ds"])
     level = float(mean.mean())
-    phrases = [f"About {level:.2g} a day over the next {len(mean)} days"]
-    factors = [Factor("level", round(level, 4), f"{level:.2g} a day")]
+    amount = _amount(level)
+    phrases = [f"About {amount} a day over the next {len(mean)} days"]
+    factors = [Factor("level", round(level, 4), f"{amount} a day")]
     if level > 0 and len(mean) >= _WEEK:
         by_day = pd.Series(mean).groupby(days.dayofweek).mean() / level - 1
         high, low = int(by_day.idxmax()), int(by_day.idxmin())
