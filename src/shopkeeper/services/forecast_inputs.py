@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from shopkeeper.ai.forecast.regressors import (
     ShopInputs,
@@ -54,9 +54,9 @@ def shop_inputs(runtime: Runtime, shop_id: int, *, since: date, timezone: str) -
             ).where(PriceChangeRow.shop_id == shop_id)
         ).all()
         points = session.execute(
-            select(
-                SignalRow.name, SignalRow.sku, SignalRow.meta, SignalRow.ts, SignalRow.value
-            ).where(SignalRow.shop_id == shop_id, SignalRow.ts >= start)
+            select(SignalRow.name, SignalRow.sku, SignalRow.meta, SignalRow.ts, SignalRow.value)
+            .where(SignalRow.shop_id == shop_id, SignalRow.ts >= start)
+            .where(or_(*(SignalRow.name.startswith(prefix) for prefix in _NAMES)))
         ).all()
     sku_of = {pid: sku for pid, sku, _, _ in products}
     change_frame = pd.DataFrame(
@@ -72,7 +72,6 @@ def shop_inputs(runtime: Runtime, shop_id: int, *, since: date, timezone: str) -
         [
             (name, sku, (meta or {}).get("category"), ts, value)
             for name, sku, meta, ts, value in points
-            if name.startswith(_NAMES)
         ],
         columns=["name", "sku", "category", "ts", "value"],
     )

@@ -170,7 +170,6 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         self._check_params()
         self.forget()
         self.local_: LocalForecaster = self._local().fit(data)
-        self.exogenous_: tuple[str, ...] = data.exogenous
         local_scores = {
             uid: scores[self.local_.choices_[uid]]
             for uid, scores in self.local_.scores_.items()
@@ -196,7 +195,8 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         global_ids: set[str] = set()
         if wanted:
             columns = [*REQUIRED, *self.regressors_]
-            self.global_ = self._global(self.levels).fit(self._recent(data.frame[columns], None))
+            recent = self._recent(data.frame[columns], None, data.freq)
+            self.global_ = self._global(self.levels).fit(recent)
             global_ids = wanted & set(self.global_.global_ids_)
         self.global_ids_: tuple[str, ...] = tuple(sorted(global_ids))
         self.local_scores_: dict[str, float] = local_scores
@@ -243,13 +243,13 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             totals,
         )
 
-    def _recent(self, frame: pd.DataFrame, cut: pd.Timestamp | None) -> SalesSeries:
+    def _recent(self, frame: pd.DataFrame, cut: pd.Timestamp | None, freq: str) -> SalesSeries:
         """The history up to ``cut`` (all when ``None``), its last ``train_days`` only."""
         part = frame if cut is None else frame[frame["ds"] <= cut]
         if self.train_days is not None:
             last = part["ds"].max()
             part = part[part["ds"] > last - pd.Timedelta(days=self.train_days)]
-        return SalesSeries(frame=part.reset_index(drop=True), freq="D")
+        return SalesSeries(frame=part.reset_index(drop=True), freq=freq)
 
     def _validate(self, data: SalesSeries, columns: tuple[str, ...]) -> dict[str, float]:
         """Each series' MAE over the local validation windows, with these regressors."""
@@ -259,7 +259,7 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         errors: list[pd.DataFrame] = []
         for window in range(self.n_windows, 0, -1):
             cut = last - step * (self.horizon * window)
-            train = self._recent(frame, cut)
+            train = self._recent(frame, cut, data.freq)
             model = self._global(()).fit(train)
             ids = tuple(model.global_ids_)
             if not ids:
