@@ -57,6 +57,8 @@ SHOP_A_VALUES: dict[str, str] = {
     "email": A_EMAIL,
     "q": "ISO",
     "location": "main",
+    # ISO-1 has no category: its forecast is summed in "Uncategorised".
+    "category": "Uncategorised",
 }
 
 # Valid bodies for writes on a path naming A's things: an invalid one would be refused

@@ -22,6 +22,7 @@ import pandas as pd
 from sqlalchemy import delete, select
 
 from shopkeeper.ai.forecast.future import FutureQuery
+from shopkeeper.ai.forecast.prediction import Forecast
 from shopkeeper.ai.forecast.series import SalesSeries
 from shopkeeper.ai.forecast.with_signals import SignalForecaster
 from shopkeeper.core.errors import InvalidInputError, NotFoundError, ShopkeeperError
@@ -34,16 +35,19 @@ from shopkeeper.domain.forecasts import (
     SalesPoint,
 )
 from shopkeeper.services import models
+from shopkeeper.services.aggregate_forecasts import save_aggregate_forecasts
 from shopkeeper.services.forecast_inputs import regressor_frames
+from shopkeeper.services.forecast_points import (
+    HISTORY_SHOWN_DAYS,
+    LEVELS,
+    WEEKLY_SEASON,
+    to_points,
+)
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.sales_history import HISTORY_DAYS, daily_sales
 
 CAPABILITY = "forecast"
 HORIZON_DAYS = 28
-WEEKLY_SEASON = 7
-LEVELS = (80, 95)
-# Eight weeks of history drawn before the forecast: enough to see the weekly rhythm.
-HISTORY_SHOWN_DAYS = 56
 
 Progress = Callable[[str], None]
 
@@ -101,7 +105,11 @@ def run_forecasts(
         metrics={"series": len(model.choices_), "models": dict(mix), "reused": reused},
     )
     on_step("saving forecasts")
-    saved = _save(runtime, shop_id, run.id, model, FutureQuery(horizon=horizon, future=ahead))
+    forecast = model.predict(FutureQuery(horizon=horizon, future=ahead))
+    saved = _save(runtime, shop_id, run.id, model, forecast, ahead)
+    save_aggregate_forecasts(
+        runtime, shop_id, run.id, history, forecast.frame, horizon=horizon, on_step=on_step
+    )
     return ForecastRunSummary(
         model_run_id=run.id,
         series=saved,
@@ -145,10 +153,15 @@ def _points(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _save(
-    runtime: Runtime, shop_id: int, run_id: int, model: SignalForecaster, query: FutureQuery
+    runtime: Runtime,
+    shop_id: int,
+    run_id: int,
+    model: SignalForecaster,
+    predicted: Forecast,
+    ahead: pd.DataFrame,
 ) -> int:
-    forecast = model.predict(query).frame
-    explanations = model.explanations(query)
+    forecast = predicted.frame
+    explanations = model.explanations(FutureQuery(horizon=model.horizon, future=ahead))
     now = runtime.clock.now()
     with transaction(runtime.sessions) as session:
         ids = dict(
@@ -179,21 +192,6 @@ def _save(
     return saved
 
 
-def _to_points(stored: list[dict[str, Any]]) -> list[ForecastPoint]:
-    return [
-        ForecastPoint(
-            day=date.fromisoformat(p["ds"]),
-            mean=p["mean"],
-            **{
-                f"{side}_{level}": p.get(f"{side}-{level}")
-                for side in ("lo", "hi")
-                for level in LEVELS
-            },
-        )
-        for p in stored
-    ]
-
-
 def stored_forecasts(runtime: Runtime, shop_id: int) -> dict[str, list[ForecastPoint]]:
     """Every product's current daily forecast, by sku (replenishment reads them all)."""
     with runtime.sessions() as session:
@@ -202,7 +200,7 @@ def stored_forecasts(runtime: Runtime, shop_id: int) -> dict[str, list[ForecastP
             .join(ProductRow, ProductRow.id == ProductForecastRow.product_id)
             .where(ProductForecastRow.shop_id == shop_id)
         ).all()
-    return {sku: _to_points(points) for sku, points in rows}
+    return {sku: to_points(points) for sku, points in rows}
 
 
 def get_forecast(runtime: Runtime, shop_id: int, sku: str) -> ProductForecastPublic:
@@ -233,7 +231,7 @@ def get_forecast(runtime: Runtime, shop_id: int, sku: str) -> ProductForecastPub
         for day, units in zip(history.frame["ds"], history.frame["y"], strict=True)
         if first_day is None or pd.Timestamp(day).date() < first_day
     ]
-    forecast_points = _to_points(points)
+    forecast_points = to_points(points)
     return ProductForecastPublic(
         sku=sku,
         model=model_name,

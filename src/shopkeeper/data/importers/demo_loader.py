@@ -70,6 +70,7 @@ class GeneratedFrames(Protocol):
 
 # Children before parents: the order rows are deleted in when a shop is cleared.
 SHOP_DATA_TABLES = (
+    "aggregate_forecasts",  # product forecasts go with their products (cascade)
     "messages",
     "handoffs",
     "returns",

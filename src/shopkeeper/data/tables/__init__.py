@@ -11,7 +11,7 @@ from shopkeeper.data.tables.catalog import (
     StockMoveRow,
     SupplierRow,
 )
-from shopkeeper.data.tables.forecasting import ProductForecastRow
+from shopkeeper.data.tables.forecasting import AggregateForecastRow, ProductForecastRow
 from shopkeeper.data.tables.operations import JobRunRow, ModelRunRow, ProposalRow
 from shopkeeper.data.tables.recommendation_rules import (
     RecommendationPolicyRow,
@@ -40,6 +40,7 @@ from shopkeeper.data.tables.support_channels import (
 )
 
 __all__ = [
+    "AggregateForecastRow",
     "ApiKeyRow",
     "AuditLogRow",
     "Base",

@@ -34,3 +34,27 @@ class ProductForecastRow(Base):
     points: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     explanation: Mapped[dict[str, Any]] = mapped_column(default=dict)
     computed_at: Mapped[datetime]
+
+
+class AggregateForecastRow(Base):
+    """A category's or the whole shop's latest forecast, the sum of its products' forecasts.
+
+    ``level`` is ``category`` (``key`` the category's name) or ``shop`` (``key`` empty).
+    One row per node, rewritten by each forecast run right after the products' rows.
+    """
+
+    __tablename__ = "aggregate_forecasts"
+    __table_args__ = (UniqueConstraint("shop_id", "level", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = shop_fk()
+    level: Mapped[str] = mapped_column(String(16))
+    # As long as products.category: a category name is stored whole.
+    key: Mapped[str] = mapped_column(String(200), default="")
+    model_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("model_runs.id", ondelete="SET NULL")
+    )
+    # Same shape as product_forecasts.points.
+    points: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    explanation: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    computed_at: Mapped[datetime]

@@ -2,8 +2,9 @@
 
 ``/stock`` gathers the stock health of every forecast product, the replenishment proposals
 waiting in the Inbox with their reasons, recent purchase orders, the simulated before/after
-table and one product's forecast chart; ``/stock/forecast`` re-renders the chart block
-alone for HTMX. The purchase orders' CSV and PDF copies download with the owner's session.
+table and one forecast chart: the whole shop's, a category's or a product's (``view``
+``shop``, ``category:<name>`` or ``product`` with ``sku``); ``/stock/forecast`` re-renders
+the chart block alone for HTMX. The purchase orders' CSV and PDF copies download with the owner's session.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from shopkeeper.core.errors import NotFoundError
 from shopkeeper.domain.access import Scope
+from shopkeeper.domain.aggregate_forecasts import AggregateForecastPublic, CategoryForecastSummary
 from shopkeeper.domain.forecasts import ProductForecastPublic
 from shopkeeper.domain.proposals import Capability, ProposalPublic, ProposalStatus
 from shopkeeper.services import (
+    aggregate_forecasts,
     catalog,
     clearance,
     forecasting,
@@ -42,6 +45,8 @@ ORDERS_SHOWN = 10
 # The open-orders figure counts among this many recent orders (each costs a few queries).
 ORDERS_COUNTED = 50
 MAX_SKU = 100
+MAX_VIEW = 220  # "category:" and a category name (200 characters at most)
+SHOP_VIEW, CATEGORY_VIEW, PRODUCT_VIEW = "shop", "category:", "product"
 DAYS_PER_YEAR = 365
 POLICY_ORDER = ("small_shop", "textbook_ss", "ours")
 BASELINE, OURS = "small_shop", "ours"
@@ -50,9 +55,11 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 @dataclass(frozen=True)
 class ForecastBlock:
-    """What the chart block shows for the chosen product, or why it cannot show it.
+    """What the chart block shows for the chosen view, or why it cannot show it.
 
-    ``problem`` is ``"unknown_product"``, ``"no_forecast"`` or ``None``.
+    ``view`` is ``product`` (``sku``, ``forecast``), ``shop`` or ``category:<name>``
+    (``aggregate``). ``problem`` is ``"unknown_product"``, ``"no_forecast"``,
+    ``"no_shop_forecast"``, ``"no_category_forecast"`` or ``None``.
 
     Examples
     --------
@@ -65,6 +72,13 @@ class ForecastBlock:
     problem: str | None = None
     forecast: ProductForecastPublic | None = None
     chart: dict[str, Any] | None = None
+    view: str = PRODUCT_VIEW
+    aggregate: AggregateForecastPublic | None = None
+
+    @property
+    def category(self) -> str:
+        """The category shown, ``""`` unless the view is one."""
+        return self.view.removeprefix(CATEGORY_VIEW) if self.view.startswith(CATEGORY_VIEW) else ""
 
 
 @dataclass(frozen=True)
@@ -77,7 +91,7 @@ class SimulatedFigure:
     better: bool | None
 
 
-def forecast_chart(forecast: ProductForecastPublic) -> dict[str, Any]:
+def forecast_chart(forecast: ProductForecastPublic | AggregateForecastPublic) -> dict[str, Any]:
     """History then forecast on one day axis; ``None`` leaves a gap where a series has no day.
 
     The forecast line starts on the last day sold so the two lines join.
@@ -126,6 +140,36 @@ def _forecast_block(ctx: DashboardContext, sku: str) -> ForecastBlock:
     except NotFoundError:
         return ForecastBlock(sku=sku, title=title, problem="no_forecast")
     return ForecastBlock(sku=sku, title=title, forecast=forecast, chart=forecast_chart(forecast))
+
+
+def _aggregate_block(ctx: DashboardContext, view: str) -> ForecastBlock:
+    """The whole shop's or one category's chart block, or why there is none yet."""
+    category = view.removeprefix(CATEGORY_VIEW)
+    try:
+        if view == SHOP_VIEW:
+            found = aggregate_forecasts.get_aggregate_forecast(ctx.runtime, ctx.shop.id, "shop")
+        else:
+            found = aggregate_forecasts.get_aggregate_forecast(
+                ctx.runtime, ctx.shop.id, "category", category
+            )
+    except NotFoundError:
+        problem = "no_shop_forecast" if view == SHOP_VIEW else "no_category_forecast"
+        return ForecastBlock(sku="", title="", problem=problem, view=view)
+    return ForecastBlock(sku="", title="", view=view, aggregate=found, chart=forecast_chart(found))
+
+
+def _chosen_view(view: str) -> str:
+    """``shop``, ``category:<name>`` or ``product``: anything else is a product."""
+    view = view.strip()[:MAX_VIEW]
+    if view == SHOP_VIEW or (view.startswith(CATEGORY_VIEW) and view != CATEGORY_VIEW):
+        return view
+    return PRODUCT_VIEW
+
+
+def _block(ctx: DashboardContext, view: str, sku: str) -> ForecastBlock:
+    if view != PRODUCT_VIEW:
+        return _aggregate_block(ctx, view)
+    return _forecast_block(ctx, sku) if sku else ForecastBlock("", "")
 
 
 def _chart_names(ctx: DashboardContext) -> dict[str, str]:
@@ -195,7 +239,7 @@ def _render_block(ctx: DashboardContext, block: ForecastBlock) -> dict[str, Any]
 
 
 @router.get("/stock")
-def stock_page(ctx: Dashboard, sku: str = "") -> HTMLResponse:
+def stock_page(ctx: Dashboard, sku: str = "", view: str = "") -> HTMLResponse:
     ctx.require(Scope.STOCK_READ)
     health = stock_health(ctx.runtime, ctx.shop.id)
     waiting: list[ProposalPublic] = []
@@ -215,6 +259,10 @@ def stock_page(ctx: Dashboard, sku: str = "") -> HTMLResponse:
     # Without a choice, the most urgent product is the one worth a look.
     chosen = sku.strip()[:MAX_SKU] or (at_risk[0].sku if at_risk else "")
     chosen = chosen or (health[0].sku if health else "")
+    shown = _chosen_view(view)
+    categories: list[CategoryForecastSummary] = aggregate_forecasts.list_category_forecasts(
+        ctx.runtime, ctx.shop.id
+    )
     policies, figures = simulated_figures(simulation, ctx.lang) if simulation else ([], [])
     return ctx.render(
         "dashboard/stock.html",
@@ -227,18 +275,20 @@ def stock_page(ctx: Dashboard, sku: str = "") -> HTMLResponse:
         simulation=simulation,
         policies=policies,
         figures=figures,
-        **_render_block(ctx, _forecast_block(ctx, chosen) if chosen else ForecastBlock("", "")),
+        categories=categories,
+        **_render_block(ctx, _block(ctx, shown, chosen)),
     )
 
 
 @router.get("/stock/forecast")
-def forecast_fragment(ctx: Dashboard, sku: str = "") -> HTMLResponse:
+def forecast_fragment(ctx: Dashboard, sku: str = "", view: str = "") -> HTMLResponse:
     """The chart block alone, for HTMX; the address bar shows the whole page's address."""
     ctx.require(Scope.STOCK_READ)
-    chosen = sku.strip()[:MAX_SKU]
-    block = _forecast_block(ctx, chosen) if chosen else ForecastBlock("", "")
+    chosen, shown = sku.strip()[:MAX_SKU], _chosen_view(view)
+    block = _block(ctx, shown, chosen)
     response = ctx.render("dashboard/stock_forecast.html", **_render_block(ctx, block))
-    response.headers["HX-Push-Url"] = "/stock?" + urlencode({"sku": chosen})
+    query = {"sku": chosen} if shown == PRODUCT_VIEW else {"view": shown}
+    response.headers["HX-Push-Url"] = "/stock?" + urlencode(query)
     return response
 
 
