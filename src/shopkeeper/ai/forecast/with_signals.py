@@ -330,14 +330,18 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             # What the forecast says first, then why this model: owners read the first.
             said, shape = forecast_shape(part)
             out[key] = Explanation(f"{said} {chosen.summary}", (*shape, *chosen.factors))
-        ids = tuple(u for u in self.global_ids_ if u in set(local.ids))
+        asked = set(local.ids)  # built once: a set per global series made this quadratic
+        ids = tuple(u for u in self.global_ids_ if u in asked)
         if ids and self.global_ is not None:
             contributions, features = self.global_.contributions_and_features(_narrowed(query, ids))
             drawn = self.predict(_narrowed(query, ids)).frame
+            # One split per frame, not a mask per series: thousands of series are explained.
+            values_of = {str(u): p for u, p in features.groupby("unique_id", sort=False)}
+            drawn_of = {str(u): p for u, p in drawn.groupby("unique_id", sort=False)}
             for owner, part in contributions.groupby("unique_id", sort=True):
                 key = str(owner)
-                values = features[features["unique_id"] == key]
-                said, shape = forecast_shape(drawn[drawn["unique_id"] == key])
+                values = values_of[key]
+                said, shape = forecast_shape(drawn_of[key])
                 why = self._global_reason(key, part, values)
                 out[key] = Explanation(f"{said} {why.summary}", (*why.factors, *shape))
         return out
