@@ -54,10 +54,13 @@ def raw_key(request: Request) -> tuple[str | None, bool]:
     return request.query_params.get("key"), True
 
 
-async def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
+async def get_principal(request: Request) -> Principal:
     cached: Principal | None = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
+    # Read here rather than through RuntimeDep: every sub-dependency is a round of
+    # FastAPI's per-request solving, on every authenticated call.
+    runtime: Runtime = request.app.state.runtime
     key, in_url = raw_key(request)
     if not key:
         raise AuthenticationError(
@@ -87,10 +90,13 @@ async def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
+def require(scope: Scope) -> Callable[[Request], Awaitable[Principal]]:
     """A dependency that admits only callers holding ``scope``."""
 
-    async def _check(principal: PrincipalDep) -> Principal:
+    async def _check(request: Request) -> Principal:
+        # get_principal called directly, not as a sub-dependency: one round of dependency
+        # solving less per call; it remembers the principal on the request either way.
+        principal = await get_principal(request)
         principal.require(scope)
         return principal
 

@@ -48,8 +48,17 @@ class InProcessWindowCounter:
             return count
 
 
+# INCR and EXPIRE as one script: one command and one reply per storefront request, where
+# a pipeline of the two cost twice the packing and parsing on the request's own path.
+_HIT = """
+local count = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return count
+"""
+
+
 class RedisWindowCounter:
-    """``INCR`` + ``EXPIRE`` in one pipeline, so every worker sees the same count.
+    """``INCR`` + ``EXPIRE`` in one server-side script, so every worker sees the same count.
 
     Parameters
     ----------
@@ -69,17 +78,14 @@ class RedisWindowCounter:
     def __init__(self, client: Any, prefix: str = "shopkeeper") -> None:
         self._client = client
         self._prefix = prefix
+        self._hit = client.register_script(_HIT)
 
     def key(self, bucket: str, window: int) -> str:
         return f"{self._prefix}:ratelimit:{window}:{bucket}"
 
     async def hit(self, bucket: str, window: int, window_s: int) -> int:
-        key = self.key(bucket, window)
-        async with self._client.pipeline(transaction=False) as pipe:
-            pipe.incr(key)
-            # A little longer than the window: the key must outlive clock skew between workers.
-            pipe.expire(key, window_s + 5)
-            count, _ = await pipe.execute()
+        # A little longer than the window: the key must outlive clock skew between workers.
+        count = await self._hit(keys=[self.key(bucket, window)], args=[window_s + 5])
         return int(count)
 
 

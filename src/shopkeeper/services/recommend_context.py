@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 
 from shopkeeper.ai.recommend.context_choice import choose_features
 from shopkeeper.ai.recommend.context_features import (
-    ALL_FEATURES,
     ContextStats,
     WeatherTable,
     build_context_stats,
@@ -253,14 +252,25 @@ def rerank(
         session_scores, knn, query = _session_scores(models, shop_id, session_items, at)
     popular = _optional(models, shop_id, PopularityRecommender.capability)
     fitted = popular if isinstance(popular, PopularityRecommender) else None
-    popularity = dict(fitted.scores_) if fitted is not None else {}
-    # Lifts read against the weeks the serving popularity model counted, as in the fit.
-    baseline = popularity_baseline(stats, fitted, WINDOW_DAYS)
+    # Read, never written: the model's own table rather than a copy of 5,000 entries.
+    popularity: Mapping[str, float] = fitted.scores_ if fitted is not None else {}
+    # The shop's model may have been fitted without the context features (see fit): only
+    # the columns it reads are computed, and the lift baseline only when it reads lifts.
+    names = model.feature_names_
+    baseline = None
+    if any(n.startswith("lift_") for n in names):
+        # Lifts read against the weeks the serving popularity model counted, as in the fit.
+        baseline = popularity_baseline(stats, fitted, WINDOW_DAYS)
     features = candidate_features(
-        stats, context, candidates, session_scores, popularity, baseline=baseline, searches=searches
+        stats,
+        context,
+        candidates,
+        session_scores,
+        popularity,
+        baseline=baseline,
+        searches=searches,
+        names=names,
     )
-    # The shop's model may have been fitted without the context features (see fit).
-    features = features[:, [ALL_FEATURES.index(n) for n in model.feature_names_]]
     ranked = model.predict(
         ContextRankQuery(tuple(c.sku for c in candidates), features, context, EXPLAIN_TOP)
     )

@@ -159,6 +159,10 @@ def _margin_factors(
     A product without a known cost gets the average of the others: neither rewarded nor
     punished for a missing field.
     """
+    if weight == 0.0:
+        # Every factor is then exactly 1.0 (the rates are finite): skip the Decimal work,
+        # which a shop that does not favour margin would pay on every request.
+        return dict.fromkeys(skus, 1.0)
     rates: dict[str, float | None] = {}
     for sku in skus:
         facts = products[sku]

@@ -9,6 +9,7 @@ neighbours are the products with the highest cosine similarity.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -114,6 +115,16 @@ class _Vectors:
 
     def matrix(self) -> csr_matrix:
         return csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+    def row(self, position: int) -> np.ndarray:
+        """Row ``position`` as a dense array, as ``matrix()[position].toarray()`` gives it.
+
+        Read from the CSR parts: building a ``csr_matrix`` per call cost more than the row.
+        """
+        dense = np.zeros(self.shape[1])
+        start, end = self.indptr[position], self.indptr[position + 1]
+        np.add.at(dense, self.indices[start:end], self.data[start:end])
+        return dense
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -240,8 +251,7 @@ class ContentSimilarityRecommender(Model[tuple[CatalogItem, ...], SimilarQuery, 
     def _vector(self, sku: str, unseen: dict[str, CatalogItem]) -> np.ndarray | None:
         """One product's unit vector, from the fit or vectorised now from its text."""
         if sku in self.index_:
-            row: np.ndarray = self.vectors_.matrix()[self.index_[sku]].toarray().ravel()
-            return row
+            return self.vectors_.row(self.index_[sku])
         item = unseen.get(sku)
         if item is None:
             return None
@@ -271,11 +281,21 @@ class ContentSimilarityRecommender(Model[tuple[CatalogItem, ...], SimilarQuery, 
         total = sum(query.weights) if query.weights else float(len(query.skus))
         scores = self.vectors_.matrix() @ profile / (total or 1.0)
         skip = set(query.skus) | query.exclude
-        ranked = sorted(
-            (i for i in np.flatnonzero(scores >= self.min_similarity) if self.skus_[i] not in skip),
-            key=lambda i: (-scores[i], self.skus_[i]),
-        )
-        return tuple(ScoredSku(self.skus_[i], float(scores[i])) for i in ranked[: query.k])
+        # Plain floats and ints, and only the k best kept: thousands of products pass the
+        # threshold in a big catalogue, and sorting numpy scalars was most of a request.
+        eligible = scores >= self.min_similarity
+        for sku in skip:
+            if (position := self.index_.get(sku)) is not None:
+                eligible[position] = False
+        found = np.flatnonzero(eligible)
+        if len(found) > query.k > 0:
+            # Only scores at or above the k-th best can make the list; ties at the cut are
+            # all kept, so the exact order below still settles them by sku.
+            cut = np.partition(scores[found], len(found) - query.k)[len(found) - query.k]
+            found = found[scores[found] >= cut]
+        values = scores.tolist()
+        ranked = heapq.nsmallest(query.k, found.tolist(), key=lambda i: (-values[i], self.skus_[i]))
+        return tuple(ScoredSku(self.skus_[i], values[i]) for i in ranked)
 
     def _term_names(self) -> list[str]:
         # Built on first use and kept: sorting the vocabulary per explanation was most
@@ -291,12 +311,12 @@ class ContentSimilarityRecommender(Model[tuple[CatalogItem, ...], SimilarQuery, 
         position = self.index_.get(sku)
         if position is None:
             return []
-        matrix = self.vectors_.matrix()
-        start, end = matrix.indptr[position], matrix.indptr[position + 1]
-        columns = matrix.indices[start:end]
-        values = profile[columns] * matrix.data[start:end]
+        vectors = self.vectors_  # the CSR parts themselves: no matrix built per product
+        start, end = vectors.indptr[position], vectors.indptr[position + 1]
+        columns = vectors.indices[start:end]
+        values = profile[columns] * vectors.data[start:end]
         names = self._term_names()
-        ranked = [(float(v), int(c)) for v, c in zip(values, columns, strict=True) if v > 0]
+        ranked = [(v, c) for v, c in zip(values.tolist(), columns.tolist(), strict=True) if v > 0]
         ranked.sort(key=lambda pair: (-pair[0], pair[1]))  # ties: vocabulary order
         return [(names[c], v) for v, c in ranked]
 

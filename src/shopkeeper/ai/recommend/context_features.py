@@ -263,41 +263,56 @@ def candidate_features(
     in_stock: Mapping[str, bool] | None = None,
     baseline: Mapping[str, FloatArray] | None = None,
     searches: SearchCounts | None = None,
+    names: Sequence[str] = ALL_FEATURES,
 ) -> FloatArray:
-    """One row of :data:`ALL_FEATURES` per candidate, in candidate order.
+    """One row per candidate, in candidate order, one column per feature of ``names``.
 
     Scores are divided by the best of the request so they read alike whatever the scale
     of the model that produced them; ``generator_rank`` is the candidate's position.
     Lifts are read against ``baseline`` (from :func:`popularity_baseline`) when given;
     ``search_trend`` is the candidate's category's (zero without ``searches``).
-    Computed column by column: this runs on every live request.
+    Computed column by column, and only the columns asked for (a re-ranker fitted
+    without context features reads six): this runs on every live request.
     """
     skus = [c.sku for c in candidates]
+    wanted = frozenset(names)
     out = np.zeros((len(skus), len(ALL_FEATURES)))
     if not skus:
-        return out
-    session = np.array([session_scores.get(s, 0.0) for s in skus])
-    popular = np.array([popularity_scores.get(s, 0.0) for s in skus])
+        return out[:, [ALL_FEATURES.index(n) for n in names]]
     column = ALL_FEATURES.index
-    if session.max() > 0:
-        out[:, column("session_score")] = session / session.max()
-    if popular.max() > 0:
-        out[:, column("popularity_score")] = popular / popular.max()
+    if "session_score" in wanted:
+        session = np.array([session_scores.get(s, 0.0) for s in skus])
+        if session.max() > 0:
+            out[:, column("session_score")] = session / session.max()
+    if "popularity_score" in wanted:
+        popular = np.array([popularity_scores.get(s, 0.0) for s in skus])
+        if popular.max() > 0:
+            out[:, column("popularity_score")] = popular / popular.max()
     out[:, column("generator_rank")] = np.arange(len(skus))
-    out[:, column("from_session")] = [s in session_scores for s in skus]
-    out[:, column("price_vs_category")] = [stats.price_ratio.get(s, 0.0) for s in skus]
-    out[:, column("in_stock")] = [True if in_stock is None else in_stock.get(s, True) for s in skus]
-    sales_columns = np.array([stats.sku_index.get(s, -1) for s in skus], dtype=np.int64)
-    out[:, column("trend")] = _trends(stats, sales_columns, context.day)
+    if "from_session" in wanted:
+        out[:, column("from_session")] = [s in session_scores for s in skus]
+    if "price_vs_category" in wanted:
+        out[:, column("price_vs_category")] = [stats.price_ratio.get(s, 0.0) for s in skus]
+    if "in_stock" in wanted:
+        out[:, column("in_stock")] = [
+            True if in_stock is None else in_stock.get(s, True) for s in skus
+        ]
+    if "trend" in wanted:
+        sales_columns = np.array([stats.sku_index.get(s, -1) for s in skus], dtype=np.int64)
+        out[:, column("trend")] = _trends(stats, sales_columns, context.day)
     category = np.array([stats.sku_category.get(s, -1) for s in skus], dtype=np.int64)
     known = category >= 0
-    if searches is not None:
+    if searches is not None and "search_trend" in wanted:
         by_category = searches.trend(stats.categories, context.day)
         out[known, column("search_trend")] = by_category[category[known]]
     for dim, bucket in context.buckets().items():
+        if f"lift_{dim}" not in wanted:
+            continue
         # A category the stats never saw has no lift: zero.
         lift = stats.lifts[dim][category[known], bucket]
         if baseline is not None:
             lift = lift - baseline[dim][category[known]]
         out[known, column(f"lift_{dim}")] = lift
-    return out
+    if tuple(names) == ALL_FEATURES:
+        return out
+    return out[:, [ALL_FEATURES.index(n) for n in names]]

@@ -35,6 +35,7 @@ from shopkeeper.ai.recommend.context_features import (
     RequestContext,
 )
 from shopkeeper.ai.recommend.context_reasons import reason_for
+from shopkeeper.ai.recommend.tree_cells import CellMemo
 from shopkeeper.ai.registry import Sample, register
 from shopkeeper.core.errors import InvalidInputError
 from shopkeeper.domain.explanation import Explanation, Factor
@@ -84,11 +85,15 @@ class ContextRankedItem:
 
 
 class _Trees:
-    """A booster that compares, copies and pickles by its model text."""
+    """A booster that compares, copies and pickles by its model text.
+
+    ``memo`` answers its predictions; it is rebuilt empty with the booster on unpickling.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.booster = lgb.Booster(model_str=text)
+        self.memo = CellMemo(self.booster)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Trees) and other.text == self.text
@@ -226,36 +231,25 @@ class LambdaRankContextRanker(
             raise InvalidInputError(
                 "one feature row per candidate expected", shape=list(rows.shape)
             )
-        booster = self.trees_.booster
-        scores = np.asarray(booster.predict(rows, num_threads=1), dtype=np.float64)
-        order = sorted(range(len(query.skus)), key=lambda i: (-scores[i], i))
+        # The memo answers exactly what the booster would, from a few hundred cells.
+        memo = self.trees_.memo
+        scores = memo.scores(rows).tolist()
+        skus, names = query.skus, self.feature_names_
+        order = sorted(range(len(skus)), key=lambda i: (-scores[i], i))
         shown = order[: max(query.explain_top, 0)]
-        contrib = np.zeros((0, len(self.feature_names_) + 1))
+        items = []
         if shown:
             # TreeSHAP values: one column per feature plus the bias; a row sums to the score.
-            contrib = np.asarray(
-                booster.predict(rows[shown], pred_contrib=True, num_threads=1), dtype=np.float64
-            )
-        items = []
-        for position, i in enumerate(order):
-            pairs: list[tuple[str, float]] = []
-            key, reason = "", ""
-            if position < len(shown):
-                pairs = sorted(
-                    zip(self.feature_names_, contrib[position, :-1].tolist(), strict=True),
-                    key=lambda p: -abs(p[1]),
-                )
-                values = dict(zip(self.feature_names_, rows[i].tolist(), strict=True))
+            contrib = memo.contributions(rows[shown])[:, :-1].tolist()
+            shown_rows = rows[shown].tolist()
+            for position, i in enumerate(shown):
+                pairs = sorted(zip(names, contrib[position], strict=True), key=lambda p: -abs(p[1]))
+                values = dict(zip(names, shown_rows[position], strict=True))
                 key, reason = reason_for(pairs, query.context, values)
-            items.append(
-                ContextRankedItem(
-                    query.skus[i],
-                    float(scores[i]),
-                    tuple((n, round(v, 6)) for n, v in pairs[:TOP_CONTRIBUTIONS]),
-                    key,
-                    reason,
-                )
-            )
+                top = tuple((n, round(v, 6)) for n, v in pairs[:TOP_CONTRIBUTIONS])
+                items.append(ContextRankedItem(skus[i], scores[i], top, key, reason))
+        # The rest carry no contributions and no reason: nobody reads them.
+        items.extend(ContextRankedItem(skus[i], scores[i], (), "", "") for i in order[len(shown) :])
         return tuple(items)
 
     def explain(

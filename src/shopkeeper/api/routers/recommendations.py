@@ -5,22 +5,23 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
-from shopkeeper.api.deps import RuntimeDep, require
+from shopkeeper.api.deps import require
 from shopkeeper.domain.access import Scope
 from shopkeeper.domain.recommendations import Placement, RecommendationResult
 from shopkeeper.services.access.principal import Principal
 from shopkeeper.services.models import ModelCache
 from shopkeeper.services.recommend import recommend_for
+from shopkeeper.services.runtime import Runtime
 
 router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"])
 Reader = Annotated[Principal, Depends(require(Scope.RECOMMENDATIONS_READ))]
 
 
 @router.get("", response_model=RecommendationResult)
-def get_recommendations(
+async def get_recommendations(
     request: Request,
-    runtime: RuntimeDep,
     who: Reader,
     session_id: Annotated[
         str | None, Query(max_length=128, description="The visitor's session, as in events")
@@ -37,8 +38,14 @@ def get_recommendations(
     A shop with no fitted model answers 200 with an empty list and a ``note`` saying how
     to fit one: a storefront widget then simply shows nothing instead of an error.
     """
+    # The app's collaborators straight from its state: a dependency per object would cost
+    # a round of FastAPI's dependency solving on the storefront's busiest route.
+    runtime: Runtime = request.app.state.runtime
     models: ModelCache = request.app.state.models
-    return recommend_for(
+    # One hop to the thread pool for the whole request (the model work and its reads); a
+    # plain ``def`` route would take a second one just to validate the returned model.
+    return await run_in_threadpool(
+        recommend_for,
         runtime,
         models,
         shop_id=who.shop_id,
