@@ -61,7 +61,7 @@ from statsforecast.models import AutoETS, SeasonalNaive
 if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.forecast_walmart import load_rows, weeks_of
+from benchmarks.forecast_walmart import dense_weeks, load_rows, weeks_of
 from benchmarks.machine import machine_info
 
 from shopkeeper.ai.forecast.intervals import error_bounds
@@ -160,18 +160,7 @@ def reconcile_all(
 
 def walmart_history(raw: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
     """Weeks before ``end``, each series from its first week, missing weeks as 0 sales."""
-    weeks = weeks_of(raw)
-    part = raw[raw["Date"] < end]
-    first = part.groupby("unique_id")["Date"].min()
-    grid = pd.concat(
-        [
-            pd.DataFrame({"unique_id": uid, "ds": weeks[(weeks >= start) & (weeks < end)]})
-            for uid, start in first.items()
-        ],
-        ignore_index=True,
-    )
-    sales = part.rename(columns={"Date": "ds", "Weekly_Sales": "y"})[["unique_id", "ds", "y"]]
-    return grid.merge(sales, on=["unique_id", "ds"], how="left").fillna({"y": 0.0})
+    return dense_weeks(raw, end)
 
 
 def statsforecast_base(

@@ -103,8 +103,8 @@ def regressors(raw: pd.DataFrame) -> pd.DataFrame:
     return exog.merge(kinds[["unique_id", "store_type", GROUP]], on="unique_id")
 
 
-def history(raw: pd.DataFrame, exog: pd.DataFrame, end: pd.Timestamp) -> SalesSeries:
-    """Weeks before ``end``, each series from its first week, missing weeks as 0 sales."""
+def dense_weeks(raw: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """``unique_id, ds, y`` before ``end``, each series from its first week, gaps as 0 sales."""
     weeks = weeks_of(raw)
     part = raw[raw["Date"] < end]
     first = part.groupby("unique_id")["Date"].min()
@@ -116,8 +116,12 @@ def history(raw: pd.DataFrame, exog: pd.DataFrame, end: pd.Timestamp) -> SalesSe
         ignore_index=True,
     )
     sales = part.rename(columns={"Date": "ds", "Weekly_Sales": "y"})[["unique_id", "ds", "y"]]
-    frame = grid.merge(sales, on=["unique_id", "ds"], how="left").fillna({"y": 0.0})
-    frame = frame.merge(exog, on=["unique_id", "ds"], how="left")
+    return grid.merge(sales, on=["unique_id", "ds"], how="left").fillna({"y": 0.0})
+
+
+def history(raw: pd.DataFrame, exog: pd.DataFrame, end: pd.Timestamp) -> SalesSeries:
+    """Weeks before ``end``, each series from its first week, missing weeks as 0 sales."""
+    frame = dense_weeks(raw, end).merge(exog, on=["unique_id", "ds"], how="left")
     return SalesSeries.from_frame(frame, freq=FREQ, allow_negative=True)
 
 
