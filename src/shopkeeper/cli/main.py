@@ -8,6 +8,7 @@ from shopkeeper import __version__
 from shopkeeper.cli import demo, forecast, imports, jobs, replenish, support
 from shopkeeper.cli.admin import config_app, db_app, keys_app, shops_app, users_app
 from shopkeeper.cli.context import console, settings
+from shopkeeper.cli.workers import APP, balanced_by_kernel, serve_workers
 
 app = typer.Typer(
     help="Shopkeeper: self-hosted AI for online shops.",
@@ -45,12 +46,16 @@ def serve(
 
     cfg = settings()
     console.print(f"Shopkeeper on [bold]http://{host or cfg.host}:{port or cfg.port}[/]")
+    count = workers or cfg.workers
+    if count > 1 and balanced_by_kernel():
+        serve_workers(host or cfg.host, port or cfg.port, count, cfg.log_level.lower())
+        return
     uvicorn.run(
-        "shopkeeper.api.app:create_app",
+        APP,
         factory=True,
         host=host or cfg.host,
         port=port or cfg.port,
-        workers=workers or cfg.workers,
+        workers=count,
         log_level=cfg.log_level.lower(),
         access_log=False,
     )
