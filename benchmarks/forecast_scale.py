@@ -34,10 +34,14 @@ day from its launch (``services.sales_history``: missing days are zero sales) wi
 regressors, and the forecast days' regressors as a forecast day knows them:
 ``persist(history, forget_future(rows))`` (last price, no event, recent level of the rest).
 
-The **weekly** phase fits ``SignalForecaster(season_length=7, horizon=28, n_jobs=--jobs)``
-on the history as it was six days before the daily run (the oldest a weekly choice gets):
-the local selection, three global LightGBM validation fits, and a final global fit with
-conformal intervals when some SKU chose it. The **daily** phase fits
+The **first** phase is a shop's first selection, a week before the weekly one:
+``SignalForecaster(season_length=7, horizon=28, n_jobs=--jobs)`` searches every regular
+SKU's AutoETS and AutoTheta structure. The **weekly** phase is the refresh the nightly job
+runs every week after that (``first.reselecting()``): the same forecaster on the history as
+it was six days before the daily run (the oldest a weekly choice gets), which searches again
+only the structures due (about a quarter), then runs the local selection, three global
+LightGBM validation fits, and a final global fit with conformal intervals when some SKU
+chose it. The **daily** phase fits
 ``SignalForecaster(..., chosen=weekly.selection_)`` (``reusing_choice()``) on the full
 history. Both then predict with ``FutureQuery(horizon=28, future=...)`` and compute every
 SKU's explanation, as the service does before saving. The daily forecast is scored on the
@@ -51,7 +55,7 @@ local selection and refit, global validation and fits, predict, explanations) is
 apart. The load averages before and after say whether other work shared the machine.
 Writes ``results/<name>.json``. ``--profile FILE`` writes each phase's cProfile to
 ``FILE.<phase>``; ``--keep DIR`` keeps the phases' files and ``--keep DIR --resume``
-finishes a run whose daily phase failed without redoing the weekly one.
+finishes a run whose later phase failed without redoing the earlier ones.
 """
 
 from __future__ import annotations
@@ -362,19 +366,29 @@ def service_frames(folder: Path, end: pd.Timestamp) -> tuple[pd.DataFrame, pd.Da
 
 
 def run_phase(phase: str, folder: Path, jobs: int, margin: float) -> None:
-    """One phase in this process: ``weekly`` (select) or ``daily`` (reuse), timed by step."""
+    """One phase in this process: ``first`` (select), ``weekly`` (select again, reusing the
+    first's structures) or ``daily`` (reuse the weekly choice), timed by step."""
     timer = _instrument()
     load_before = [round(x, 2) for x in os.getloadavg()]
     last = pd.read_parquet(folder / "history.parquet", columns=["ds"])["ds"].max()
-    end = last - pd.Timedelta(days=WEEKLY_LAG if phase == "weekly" else 0)
+    lag = {"first": WEEKLY_LAG + 7, "weekly": WEEKLY_LAG, "daily": 0}[phase]
+    end = last - pd.Timedelta(days=lag)
     marks = [("start", time.perf_counter())]
     known, ahead = service_frames(folder, end)
     marks.append(("dense_s", time.perf_counter()))
     series = SalesSeries.from_frame(known, freq="D")
     marks.append(("checks_s", time.perf_counter()))
     chosen = json.loads((folder / "selection.json").read_text()) if phase == "daily" else None
+    searched = (
+        json.loads((folder / "first_searched.json").read_text()) if phase == "weekly" else None
+    )
     model = SignalForecaster(
-        season_length=SEASON, horizon=HORIZON, margin=margin, n_jobs=jobs, chosen=chosen
+        season_length=SEASON,
+        horizon=HORIZON,
+        margin=margin,
+        n_jobs=jobs,
+        chosen=chosen,
+        searched=searched,
     )
     model.fit(series)
     marks.append(("fit_s", time.perf_counter()))
@@ -407,7 +421,16 @@ def run_phase(phase: str, folder: Path, jobs: int, margin: float) -> None:
         "load_average_before": load_before,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
+    if phase == "first":
+        searched_now = model.selection_["local"]["searched"]
+        (folder / "first_searched.json").write_text(json.dumps(searched_now))
+        report["structures_searched"] = len(searched_now)
+        (folder / f"{phase}.json").write_text(json.dumps(report))
+        return
     if phase == "weekly":
+        report["structures_searched"] = sum(
+            entry["age"] == 0 for entry in model.selection_["local"]["searched"].values()
+        )
         text = json.dumps(model.selection_)
         (folder / "selection.json").write_text(text)
         report["selection_json_mb"] = round(len(text) / 1e6, 2)
@@ -532,12 +555,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         del frame
         generated_s = time.perf_counter() - started
         # --resume (with --keep) reruns only the phases a failed run left without results.
-        done = {p for p in ("weekly", "daily") if args.resume and (folder / f"{p}.json").exists()}
-        weekly, daily = (
+        phases = ("first", "weekly", "daily")
+        done = {p for p in phases if args.resume and (folder / f"{p}.json").exists()}
+        first, weekly, daily = (
             json.loads((folder / f"{p}.json").read_text())
             if p in done
             else _in_subprocess(p, folder, args)
-            for p in ("weekly", "daily")
+            for p in phases
         )
         scored = scores(folder, future, kinds)
         result = {
@@ -558,6 +582,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "jobs": args.jobs,
             "margin": args.margin,
             "resumed_phases": sorted(done),
+            "first": first,
             "weekly": {**weekly, "target_s": TARGETS_S["weekly"]},
             "daily": {**daily, "target_s": TARGETS_S["daily"]},
             **scored,
@@ -577,8 +602,10 @@ def table(result: dict[str, Any]) -> str:
         f"{'glob.val':>8} {'glob.fit':>8} {'predict':>8} {'explain':>8} {'CPU s':>7} "
         f"{'peak MB':>8} {'reused':>7} {'global':>7}",
     ]
-    for phase in ("weekly", "daily"):
-        p = result[phase]
+    for phase in ("first", "weekly", "daily"):
+        if phase not in result:  # results written before the first phase existed
+            continue
+        p = {"target_s": float("nan"), **result[phase]}
         inside = p["inside"]
         local = sum(
             inside.get(k, {}).get("seconds", 0.0) for k in ("local_selection", "local_refit")
@@ -628,7 +655,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", help="write each phase's cProfile to PROFILE.<phase>")
     parser.add_argument("--keep", help="keep the phases' files in this folder")
     parser.add_argument("--resume", action="store_true", help="with --keep: finish a failed run")
-    parser.add_argument("--phase", choices=("weekly", "daily"), help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=("first", "weekly", "daily"), help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.name is None:

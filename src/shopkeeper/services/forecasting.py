@@ -70,6 +70,9 @@ def run_forecasts(
     ``reselect=False`` (the daily run) reuses the model chosen per product by the current
     run, refitted on the new days without validating again; products it has not seen are
     validated as usual. Without a current run of the same horizon it reselects.
+    ``reselect=True`` (the weekly run) chooses again, but takes the AutoETS and AutoTheta
+    structures the current run searched while they are young enough
+    (:func:`shopkeeper.ai.forecast.structures.reusable`).
     """
     if not 1 <= horizon <= 365:
         raise InvalidInputError("horizon must be between 1 and 365 days", horizon=horizon)
@@ -90,10 +93,13 @@ def run_forecasts(
     known, ahead = regressor_frames(runtime, shop_id, history, horizon)
     on_step(f"choosing a model for {history.frame['unique_id'].nunique()} products")
     series = SalesSeries.from_frame(known, freq="D")
-    model = _previous(runtime, shop_id, horizon) if not reselect else None
-    reused = model is not None
-    if model is None:
+    previous = _previous(runtime, shop_id, horizon)
+    reused = previous is not None and not reselect
+    if previous is None:
         model = SignalForecaster(season_length=WEEKLY_SEASON, horizon=horizon, levels=LEVELS)
+    else:
+        # The weekly selection still reuses the structures searched lately.
+        model = previous.reusing_choice() if reused else previous.reselecting()
     model.fit(series)
     mix = Counter(model.choices_.values())
     run = models.store_fitted(
@@ -122,7 +128,7 @@ def run_forecasts(
 
 
 def _previous(runtime: Runtime, shop_id: int, horizon: int) -> SignalForecaster | None:
-    """An unfitted forecaster reusing the current run's choice, if one fits this run."""
+    """The current run's fitted forecaster, if one of this horizon can be read."""
     with runtime.sessions() as session:
         current = models.current_run(session, shop_id, CAPABILITY)
     if current is None:
@@ -131,9 +137,7 @@ def _previous(runtime: Runtime, shop_id: int, horizon: int) -> SignalForecaster 
         previous = models.load_run(runtime, current).as_type(SignalForecaster)
     except ShopkeeperError:
         return None  # an unreadable or foreign artifact: choose afresh
-    if previous.horizon != horizon:
-        return None
-    return previous.reusing_choice()
+    return previous if previous.horizon == horizon else None
 
 
 def _midnight(day: date) -> datetime:

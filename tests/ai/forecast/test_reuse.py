@@ -17,6 +17,7 @@ from shopkeeper.ai.forecast.prediction import ForecastQuery
 from shopkeeper.ai.forecast.refit import Settings, refit_forecast
 from shopkeeper.ai.forecast.samples import sample
 from shopkeeper.ai.forecast.series import SalesSeries
+from shopkeeper.ai.forecast.structures import MAX_AGE
 from shopkeeper.ai.registry import ModelSpec
 from shopkeeper.core.errors import ErrorCode, InvalidInputError
 
@@ -216,3 +217,43 @@ def test_absurd_values_are_flagged_in_the_explanation() -> None:
     query = ForecastQuery(7, ("a",))
     factors = model.explain(query, model.predict(query)).factors
     assert "data:absurd" in {f.name for f in factors}
+
+
+def test_the_weekly_selection_searches_again_only_the_structures_that_aged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = frame(**{f"s{n}": shop(n)["weekly"] for n in range(8)})
+    first = fitted(data)
+    ages = {uid: entry["age"] for uid, entry in first.selection_["searched"].items()}
+    assert set(ages) == {f"s{n}" for n in range(8)}
+    assert set(ages.values()) == set(range(MAX_AGE))  # staggered, not all due the same week
+    searched: list[str] = []
+    real = selection.search_structures
+
+    def spy(history: pd.DataFrame, **kwargs: Any) -> dict[str, dict[str, str]]:
+        searched.extend(history["unique_id"].unique())
+        return real(history, **kwargs)
+
+    monkeypatch.setattr(selection, "search_structures", spy)
+    again = first.reselecting().fit(SalesSeries.from_frame(data))
+    due = sorted(uid for uid, age in ages.items() if age == MAX_AGE - 1)
+    assert sorted(searched) == due
+    for uid, entry in again.selection_["searched"].items():
+        before = first.selection_["searched"][uid]
+        if uid in due:
+            assert entry["age"] == 0
+        else:
+            assert entry == {**before, "age": before["age"] + 1}
+    # The daily run carries the structures forward untouched, for next week's selection.
+    daily = again.reusing_choice().fit(SalesSeries.from_frame(data))
+    assert daily.selection_["searched"] == again.selection_["searched"]
+
+
+def test_a_reused_structure_is_the_one_validated() -> None:
+    data = frame(weekly=shop(0)["weekly"])
+    given = {"weekly": {"AutoETS": "ANN", "AutoTheta": "STM", "age": 0}}
+    model = fitted(data, searched=given, combination=False)
+    assert model.selection_["searched"]["weekly"] == {**given["weekly"], "age": 1}
+    assert model.scores_["weekly"]["AutoETS"] != fitted(data, combination=False).scores_[
+        "weekly"
+    ]["AutoETS"]

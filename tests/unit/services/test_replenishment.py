@@ -9,13 +9,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from shopkeeper.ai.forecast.structures import MAX_AGE
+from shopkeeper.ai.forecast.with_signals import SignalForecaster
 from shopkeeper.core.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError
 from shopkeeper.data.database import transaction
 from shopkeeper.data.mailer import SmtpMailer
 from shopkeeper.data.tables import PriceChangeRow, ProductRow, StockLevelRow
 from shopkeeper.domain.proposals import Capability, CapabilityMode, ProposalStatus
 from shopkeeper.domain.shops import Shop
-from shopkeeper.services import forecasting, proposals, purchase_orders, replenishment
+from shopkeeper.services import forecasting, models, proposals, purchase_orders, replenishment
 from shopkeeper.services.clearance import propose_clearances
 from shopkeeper.services.demand_spikes import find_spikes
 from shopkeeper.services.forecast_inputs import regressor_frames
@@ -310,6 +312,28 @@ def test_daily_run_reuses_the_weekly_choice(runtime: Runtime, stocked: Shop) -> 
     # A different horizon cannot reuse a 28-day choice: it chooses afresh.
     longer = forecasting.run_forecasts(runtime, stocked.id, horizon=35, reselect=False)
     assert longer.reselected is True
+
+
+def _searched(runtime: Runtime, shop_id: int) -> dict[str, dict[str, object]]:
+    with runtime.sessions() as session:
+        run = models.current_run(session, shop_id, forecasting.CAPABILITY)
+    assert run is not None
+    forecaster = models.load_run(runtime, run).as_type(SignalForecaster)
+    searched: dict[str, dict[str, object]] = forecaster.selection_["local"]["searched"]
+    return searched
+
+
+def test_the_weekly_run_reuses_the_structures_searched_lately(
+    runtime: Runtime, stocked: Shop
+) -> None:
+    first = _searched(runtime, stocked.id)
+    assert first, "the stocked shop has regular sellers"
+    again = forecasting.run_forecasts(runtime, stocked.id, reselect=True)
+    assert again.reselected is True
+    for sku, entry in _searched(runtime, stocked.id).items():
+        before = first[sku]
+        aged = before["age"] == MAX_AGE - 1
+        assert entry == ({**entry, "age": 0} if aged else {**before, "age": before["age"] + 1})
 
 
 def test_clearances_are_capped_most_stock_value_first(runtime: Runtime, stocked: Shop) -> None:

@@ -82,6 +82,9 @@ class Choice:
 
     bounds: dict[str, dict[int, np.ndarray]]
     series: dict[str, SeriesChoice]
+    # Structures searched for regular series, with their age (:mod:`.structures`): what
+    # the next weekly selection may reuse instead of searching again.
+    searched: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_plain(
         self, *, season_length: int, horizon: int, levels: tuple[int, ...]
@@ -105,6 +108,7 @@ class Choice:
                 for family, by_level in sorted(self.bounds.items())
             },
             "series": series,
+            "searched": {uid: dict(entry) for uid, entry in sorted(self.searched.items())},
         }
 
     @classmethod
@@ -135,9 +139,12 @@ class Choice:
                 for family, by_level in plain["bounds"].items()
             }
             series = {str(uid): _series(entry) for uid, entry in plain["series"].items()}
+            searched = {
+                str(uid): dict(entry) for uid, entry in plain.get("searched", {}).items()
+            }
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidInputError(f"chosen is malformed: {exc}") from exc
-        return cls(bounds=bounds, series=series)
+        return cls(bounds=bounds, series=series, searched=searched)
 
 
 def _bounds(values: Any, horizon: int) -> np.ndarray:

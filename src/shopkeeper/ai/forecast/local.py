@@ -74,6 +74,10 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         A previous fit's ``selection_`` (same ``season_length``, ``horizon`` and
         ``levels``): its series keep their model, structure and interval scale, and only the
         others are validated. ``None`` validates every series.
+    searched
+        The structures an earlier selection searched (``selection_["searched"]``, as
+        :meth:`LocalForecaster.reselecting` passes them): reused while younger than
+        :data:`~.structures.MAX_AGE` selections instead of searched again.
     n_jobs
         Processes for the AutoETS and AutoTheta fits (statsforecast's ``n_jobs``; -1: every
         core). The forecasts do not depend on it.
@@ -106,6 +110,7 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         margin: float = DEFAULT_MARGIN,
         combination: bool = True,
         chosen: Mapping[str, Any] | None = None,
+        searched: Mapping[str, Any] | None = None,
         n_jobs: int = 1,
     ) -> None:
         self.season_length = season_length
@@ -116,6 +121,7 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         self.margin = margin
         self.combination = combination
         self.chosen = chosen
+        self.searched = searched
         self.n_jobs = n_jobs
 
     def _check_params(self) -> None:
@@ -141,7 +147,7 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         # A choice covers every series: show its size, not its 10,000 entries.
         shown = [
             f"{k}=<choice of {len(v.get('series', {}))} series>"
-            if k == "chosen" and v is not None
+            if k in ("chosen", "searched") and v is not None
             else f"{k}={v!r}"
             for k, v in self.params().items()
         ]
@@ -150,7 +156,18 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
     def reusing_choice(self) -> Self:
         """An unfitted twin that reuses this fit's choice (``chosen=self.selection_``)."""
         self.check_fitted()
-        return type(self)(**{**self.params(), "chosen": self.selection_})
+        return type(self)(**{**self.params(), "chosen": self.selection_, "searched": None})
+
+    def reselecting(self) -> Self:
+        """An unfitted twin that selects afresh but reuses the structures this fit searched.
+
+        The weekly selection takes it: AutoETS's and AutoTheta's structure search, most of a
+        selection's time, is then redone for about a quarter of the series each week.
+        """
+        self.check_fitted()
+        return type(self)(
+            **{**self.params(), "chosen": None, "searched": self.selection_.get("searched")}
+        )
 
     def fit(self, data: SalesSeries) -> Self:
         self._check_params()
@@ -166,6 +183,9 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         frame = data.frame[["unique_id", "ds", "y"]]
         classes, choices, kept, pending = self._triage(frame, stored)
         series, bounds = dict(kept), dict(stored.bounds)
+        # A reused choice carries the structures of its own selection.
+        earlier = dict(stored.searched if self.chosen is not None else self.searched or {})
+        searched = {uid: entry for uid, entry in earlier.items() if uid in kept}
         for family, ids in pending.items():
             if not ids:
                 continue
@@ -181,14 +201,16 @@ class LocalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
                 margin=self.margin,
                 combination=self.combination,
                 n_jobs=self.n_jobs,
+                searched=earlier,
             )
             series.update(found.series)
+            searched.update(found.searched)
             # Bounds pooled over a whole selection beat those of a few newcomers.
             bounds.setdefault(family, found.bounds)
         choices.update({uid: one.model for uid, one in series.items()})
         self.classes_: dict[str, DemandClass] = classes
         self.reused_: tuple[str, ...] = tuple(sorted(kept))
-        self.selection_: dict[str, Any] = Choice(bounds, series).to_plain(
+        self.selection_: dict[str, Any] = Choice(bounds, series, searched).to_plain(
             season_length=self.season_length, horizon=self.horizon, levels=self.levels
         )
         self.scores_: dict[str, dict[str, float]] = {

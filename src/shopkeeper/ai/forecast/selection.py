@@ -19,7 +19,8 @@ refit that structure; every model runs on its group of series in one statsforeca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ from shopkeeper.ai.forecast.candidates import (
 from shopkeeper.ai.forecast.chosen import SeriesChoice, rounded
 from shopkeeper.ai.forecast.grouped import run_plan
 from shopkeeper.ai.forecast.intervals import pooled_bounds, series_scales
-from shopkeeper.ai.forecast.structures import search_structures
+from shopkeeper.ai.forecast.structures import reusable, search_structures, searched_now
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ class Selected:
 
     series: dict[str, SeriesChoice]
     bounds: dict[int, np.ndarray]
+    # Per regular series, the AutoETS and AutoTheta structures it used and their age.
+    searched: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def select(
@@ -133,30 +136,37 @@ def select(
     margin: float,
     combination: bool,
     n_jobs: int = 1,
+    searched: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Selected:
     """Validate the candidates of ``family`` (``"regular"`` or ``"intermittent"``) on
     ``history``, choose one per series and keep what the forecasts need.
 
     Regular series first search their AutoETS and AutoTheta structures on the history
     before the ``n_windows`` windows of ``window`` periods (:mod:`.structures`); the
-    windows then validate those structures, and the choice keeps them.
+    windows then validate those structures, and the choice keeps them. Structures in
+    ``searched`` (an earlier selection's) are reused while young enough
+    (:func:`.structures.reusable`).
     """
     ids = sorted(history["unique_id"].astype(str).unique())
     members: tuple[str, ...] = ()
     default: str | None = None
     if family == "regular":
         names = list(regular_models(season_length))
-        found = search_structures(
-            history,
-            freq=freq,
-            season_length=season_length,
-            held_out=window * n_windows,
-            n_jobs=n_jobs,
-        )
-        plan = {uid: {m: found[uid].get(m, "") for m in names} for uid in ids}
+        used, stale = reusable(searched or {}, ids)
+        if stale:
+            found = search_structures(
+                history[history["unique_id"].isin(stale)],
+                freq=freq,
+                season_length=season_length,
+                held_out=window * n_windows,
+                n_jobs=n_jobs,
+            )
+            used.update(searched_now(found, searched or {}))
+        plan = {uid: {m: str(used[uid].get(m, "")) for m in names} for uid in ids}
         members = combination_members(season_length) if combination else ()
         default = default_model(season_length)
     else:
+        used = {}
         names = list(intermittent_models())
         plan = {uid: dict.fromkeys(names, "") for uid in ids}
     cv = run_plan(
@@ -193,7 +203,7 @@ def select(
     rounded_bounds = {
         level: np.vectorize(rounded, otypes=["float64"])(b) for level, b in bounds.items()
     }
-    return Selected(series=series, bounds=rounded_bounds)
+    return Selected(series=series, bounds=rounded_bounds, searched=used)
 
 
 def choose(

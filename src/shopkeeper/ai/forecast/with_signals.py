@@ -80,6 +80,9 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         Extra :class:`~.global_model.GlobalForecaster` settings.
     chosen
         A previous fit's ``selection_``: its series keep their choice, nothing is validated.
+    searched
+        Structures an earlier selection searched, passed to the local forecaster
+        (:meth:`SignalForecaster.reselecting` sets it).
 
     Examples
     --------
@@ -114,6 +117,7 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         train_days: int | None = 365,
         global_params: Mapping[str, Any] | None = None,
         chosen: Mapping[str, Any] | None = None,
+        searched: Mapping[str, Any] | None = None,
         n_jobs: int = 1,
     ) -> None:
         self.season_length = season_length
@@ -125,12 +129,15 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         self.train_days = train_days
         self.global_params = global_params
         self.chosen = chosen
+        self.searched = searched
         self.n_jobs = n_jobs
 
     def __repr__(self) -> str:
         shown = [
             f"{k}=<choice of {len(v.get('global', []))} global series>"
             if k == "chosen" and v is not None
+            else f"{k}=<structures of {len(v)} series>"
+            if k == "searched" and v is not None
             else f"{k}={v!r}"
             for k, v in self.params().items()
         ]
@@ -152,6 +159,7 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             n_windows=self.n_windows,
             levels=self.levels,
             chosen=previous,
+            searched=self.searched,
             n_jobs=self.n_jobs,
         )
 
@@ -164,7 +172,14 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
     def reusing_choice(self) -> Self:
         """An unfitted twin that reuses this fit's choice (``chosen=self.selection_``)."""
         self.check_fitted()
-        return type(self)(**{**self.params(), "chosen": self.selection_})
+        return type(self)(**{**self.params(), "chosen": self.selection_, "searched": None})
+
+    def reselecting(self) -> Self:
+        """An unfitted twin that selects afresh, reusing the local structures this fit
+        searched while they are young enough (:meth:`.local.LocalForecaster.reselecting`)."""
+        self.check_fitted()
+        searched = self.selection_["local"].get("searched")
+        return type(self)(**{**self.params(), "chosen": None, "searched": searched})
 
     def fit(self, data: SalesSeries) -> Self:
         self._check_params()
