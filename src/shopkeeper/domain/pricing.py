@@ -76,16 +76,17 @@ def _share(name: str, value: Decimal | None, *, example: str, below_one: bool) -
         )
 
 
-def _check_common(
-    min_margin: Decimal | None,
-    floor: Decimal | None,
-    cap: Decimal | None,
-    max_change_per_update: Decimal | None,
-    max_change_per_day: Decimal | None,
-    ending: str | None,
-    vat_rate: Decimal | None,
-) -> None:
-    """Checks shared by the shop's rules and their overrides (which may leave fields unset)."""
+def _check_common(rules: PricingRules | PricingOverride) -> None:
+    """Coercion and checks shared by the shop's rules and their overrides (which may leave
+    fields unset)."""
+    _coerce(rules, "min_margin", "floor", "cap", "max_change_per_update")
+    _coerce(rules, "max_change_per_day", "vat_rate")
+    min_margin, floor, cap = rules.min_margin, rules.floor, rules.cap
+    max_change_per_update, max_change_per_day = (
+        rules.max_change_per_update,
+        rules.max_change_per_day,
+    )
+    ending, vat_rate = rules.ending, rules.vat_rate
     _share("min_margin", min_margin, example="0.25 for a 25% margin", below_one=True)
     _share("max_change_per_update", max_change_per_update, example="0.10 for 10%", below_one=False)
     _share("max_change_per_day", max_change_per_day, example="0.20 for 20%", below_one=False)
@@ -147,17 +148,7 @@ class PricingRules:
                 field="currency",
             )
         object.__setattr__(self, "currency", code)
-        _coerce(self, "min_margin", "floor", "cap", "max_change_per_update")
-        _coerce(self, "max_change_per_day", "vat_rate")
-        _check_common(
-            self.min_margin,
-            self.floor,
-            self.cap,
-            self.max_change_per_update,
-            self.max_change_per_day,
-            self.ending,
-            self.vat_rate,
-        )
+        _check_common(self)
         for name in ("floor", "cap"):
             amount = getattr(self, name)
             if amount is not None and amount != amount.quantize(self.quantum):
@@ -225,17 +216,7 @@ class PricingOverride:
     vat_rate: Decimal | None = None
 
     def __post_init__(self) -> None:
-        _coerce(self, "min_margin", "floor", "cap", "max_change_per_update")
-        _coerce(self, "max_change_per_day", "vat_rate")
-        _check_common(
-            self.min_margin,
-            self.floor,
-            self.cap,
-            self.max_change_per_update,
-            self.max_change_per_day,
-            self.ending,
-            self.vat_rate,
-        )
+        _check_common(self)
 
 
 def merge_rules(
