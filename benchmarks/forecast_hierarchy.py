@@ -61,6 +61,7 @@ from statsforecast.models import AutoETS, SeasonalNaive
 if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.demo_sales import local_day, sold_per_day
 from benchmarks.forecast_walmart import dense_weeks, load_rows, weeks_of
 from benchmarks.machine import machine_info
 
@@ -299,17 +300,10 @@ def demo_demand(seed: int, n_products: int) -> tuple[pd.DataFrame, dict[str, str
         )
     )
     zone = shop.truth["time_zone"]
-    lines = shop.order_lines.merge(
-        shop.orders[["external_id", "placed_at", "status"]],
-        left_on="order_external_id",
-        right_on="external_id",
-    )
-    lines = lines[lines["status"] != "cancelled"]
-    day = lines["placed_at"].dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
-    sold = lines.assign(ds=day).groupby(["sku", "ds"])["quantity"].sum()
+    sold = sold_per_day(shop).set_index(["sku", "ds"])["quantity"]
     days = pd.date_range(shop.truth["period"]["start"], shop.truth["period"]["end"], freq="D")
     created = pd.to_datetime(shop.products.set_index("sku")["created_at"], utc=True)
-    first = created.dt.tz_convert(zone).dt.tz_localize(None).dt.normalize().clip(lower=days[0])
+    first = local_day(created, zone).clip(lower=days[0])
     parts = [
         pd.DataFrame({"unique_id": sku, "ds": days[days >= start]}) for sku, start in first.items()
     ]

@@ -44,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.demo_sales import local_day, sold_per_day  # noqa: E402
 from benchmarks.machine import machine_info  # noqa: E402
 
 from shopkeeper.ai.forecast.future import FutureQuery  # noqa: E402
@@ -67,21 +68,9 @@ SIGNAL_EFFECTS = ("promotions", "price_response", "weather_effect", "local_event
 BOOTSTRAP = 2000
 
 
-def local_day(stamps: pd.Series, timezone: str) -> pd.Series:
-    return stamps.dt.tz_convert(timezone).dt.tz_localize(None).dt.normalize()
-
-
 def daily_units(shop: GeneratedShop) -> pd.DataFrame:
     """Units per product and local day, cancelled orders out, from each product's first sale."""
-    timezone = shop.truth["time_zone"]
-    lines = shop.order_lines.merge(
-        shop.orders[["external_id", "placed_at", "status"]],
-        left_on="order_external_id",
-        right_on="external_id",
-    )
-    lines = lines[lines["status"] != "cancelled"]
-    lines = lines.assign(ds=local_day(lines["placed_at"], timezone), unique_id=lines["sku"])
-    sold = lines.groupby(["unique_id", "ds"], as_index=False)["quantity"].sum()
+    sold = sold_per_day(shop).rename(columns={"sku": "unique_id"})
     end = pd.Timestamp(shop.truth["period"]["end"])
     first = sold.groupby("unique_id")["ds"].min()
     grid = pd.concat(

@@ -49,6 +49,7 @@ import pandas as pd
 if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.demo_sales import sold_per_day
 from benchmarks.machine import machine_info
 
 from shopkeeper.ai.inventory.forecast_policy import DemandForecast, ForecastFeed, ForecastPolicy
@@ -98,17 +99,10 @@ def load_shop(seed: int, months: int, events_days: int) -> ShopData:
                 end,
             )
         )
-    lines = shop.order_lines.merge(
-        shop.orders[["external_id", "placed_at", "status"]],
-        left_on="order_external_id",
-        right_on="external_id",
-    )
-    lines = lines[lines["status"] != "cancelled"]
-    day = lines["placed_at"].dt.tz_convert(shop.truth["time_zone"]).dt.tz_localize(None)
-    lines = lines.assign(day=day.dt.normalize())
     days = pd.date_range(shop.truth["period"]["start"], shop.truth["period"]["end"], freq="D")
     demand = (
-        lines.pivot_table(index="day", columns="sku", values="quantity", aggfunc="sum")
+        sold_per_day(shop)
+        .pivot_table(index="ds", columns="sku", values="quantity", aggfunc="sum")
         .reindex(index=days, columns=shop.products["sku"])
         .fillna(0.0)
     )
