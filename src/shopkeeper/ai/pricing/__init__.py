@@ -1,5 +1,12 @@
-"""Pricing: the guardrails every quoted price passes (elasticity and optimiser come later).
+"""Pricing: elasticities learnt from sales, the best allowed price, and the guardrails.
 
+- :mod:`.elasticity`: :class:`~.elasticity.HierarchicalElasticityModel`, each product's
+  own-price elasticity with its uncertainty, pooled toward its category;
+- :mod:`.optimiser`: :func:`~.optimiser.optimise_price`, the allowed price that serves the
+  shop's objective best, with its expected effect and reason;
+- :mod:`.experiments`: :class:`~.experiments.ThompsonPriceExperiments`, quotes for a whole
+  round with a few price tests within a budget, to keep learning;
+- :mod:`.matching`: competitors' titles matched to ours;
 - :mod:`.guardrails`: :func:`~.guardrails.apply_guardrails`, the allowed price closest to a
   wanted one and the rules that moved it, or :class:`~shopkeeper.domain.price_guard.PriceRefusedError`
   naming the rule that blocked it; the order of the rules is documented there;

@@ -1,0 +1,207 @@
+"""The four pricing policies the simulator compares.
+
+- ``static``: the list price, never changed;
+- ``match``: a rule-based repricer: aim at the cheapest competitor, through the guardrails;
+- ``ours``: :class:`HierarchicalElasticityModel` refitted every day on the sales it has seen,
+  :class:`ThompsonPriceExperiments` over :func:`optimise_price` (profit) at every update;
+- ``oracle``: the same optimiser fed the true curves (elasticity, base demand, season,
+  competitor and promotion effects; not the day's random shock), under the same guardrails.
+  It is myopic like ours: it does not plan for competitors following its moves.
+
+Every price but the static one comes out of :func:`apply_guardrails`; the simulator checks
+them again with its own arithmetic.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+from benchmarks.pricing_sim.market import IntArray, Market, cents, money
+
+from shopkeeper.ai.pricing.elasticity import ElasticityQuery, HierarchicalElasticityModel
+from shopkeeper.ai.pricing.experiments import ExperimentBudget, ThompsonPriceExperiments
+from shopkeeper.ai.pricing.guardrails import apply_guardrails
+from shopkeeper.ai.pricing.optimiser import PriceQuestion, optimise_price
+from shopkeeper.domain.pricing import PricingContext
+
+
+class View:
+    """What a policy sees at one price update (all money in cents)."""
+
+    def __init__(
+        self,
+        day: int,
+        update: int,
+        price: IntArray,
+        day_open: IntArray,
+        competitors: IntArray,
+        stock: IntArray,
+        days_to_restock: float,
+    ) -> None:
+        self.day = day
+        self.update = update
+        self.price = price
+        self.day_open = day_open
+        self.competitors = competitors
+        self.stock = stock
+        self.days_to_restock = days_to_restock
+
+
+class Policy(Protocol):
+    name: str
+
+    def decide(self, market: Market, view: View) -> IntArray: ...
+
+    def end_of_day(self, market: Market, day: int, rows: pd.DataFrame) -> None: ...
+
+
+def moment(market: Market, view: View) -> datetime:
+    hour = 24 * view.update // market.settings.updates_per_day
+    return datetime.combine(market.day(view.day), time(hour), tzinfo=UTC)
+
+
+def context(market: Market, view: View, i: int) -> PricingContext:
+    return PricingContext(
+        f"P{i:05d}",
+        cost=money(int(market.cost[i])),
+        current_price=money(int(view.price[i])),
+        day_start_price=money(int(view.day_open[i])),
+    )
+
+
+def holding_cost(market: Market, i: int) -> Decimal:
+    per_day = market.settings.holding_rate_per_year / 365
+    return Decimal(str(round(market.cost[i] / 100 * per_day, 6)))
+
+
+class StaticPolicy:
+    name = "static"
+
+    def decide(self, market: Market, view: View) -> IntArray:
+        return market.list_price.copy()
+
+    def end_of_day(self, market: Market, day: int, rows: pd.DataFrame) -> None:
+        return None
+
+
+class MatchPolicy:
+    name = "match"
+
+    def decide(self, market: Market, view: View) -> IntArray:
+        now = moment(market, view)
+        cheapest = view.competitors.min(axis=0)
+        out = np.empty(market.n, dtype=np.int64)
+        for i in range(market.n):
+            guarded = apply_guardrails(
+                money(int(cheapest[i])), context(market, view, i), market.rules[i], (), now
+            )
+            out[i] = cents(guarded.price)
+        return out
+
+    def end_of_day(self, market: Market, day: int, rows: pd.DataFrame) -> None:
+        return None
+
+
+def _question(
+    market: Market, view: View, i: int, elasticity: float, sd: float, base: float, ref: Decimal
+) -> PriceQuestion:
+    return PriceQuestion(
+        context(market, view, i),
+        market.rules[i],
+        elasticity=elasticity,
+        elasticity_sd=sd,
+        base_units=base,
+        reference_price=ref,
+        stock=float(view.stock[i]),
+        stock_days=view.days_to_restock,
+        holding_cost=holding_cost(market, i),
+        competitor_prices=tuple(money(int(c)) for c in view.competitors[:, i]),
+    )
+
+
+class OraclePolicy:
+    name = "oracle"
+
+    def decide(self, market: Market, view: View) -> IntArray:
+        now = moment(market, view)
+        base = market.expected_daily_units(view.day, market.list_price, view.competitors)
+        out = np.empty(market.n, dtype=np.int64)
+        for i in range(market.n):
+            q = _question(
+                market, view, i, float(market.elasticity[i]), 0.0, float(base[i]),
+                money(int(market.list_price[i])),
+            )  # fmt: skip
+            out[i] = cents(optimise_price(q, now=now).price)
+        return out
+
+    def end_of_day(self, market: Market, day: int, rows: pd.DataFrame) -> None:
+        return None
+
+
+class OursPolicy:
+    """Estimator + optimiser + Thompson experiments, learning only from its own sales."""
+
+    name = "ours"
+
+    def __init__(self, budget: ExperimentBudget, seed: int, refit_every_days: int = 1) -> None:
+        self.experiments = ThompsonPriceExperiments(budget=budget, seed=seed)
+        self.refit_every_days = refit_every_days
+        self.history: list[pd.DataFrame] = []
+        self.model: HierarchicalElasticityModel | None = None
+        self.explored = 0
+        self.rounds = 0
+        self.fit_seconds = 0.0
+
+    def decide(self, market: Market, view: View) -> IntArray:
+        if self.model is None:  # nothing sold yet: nothing to learn from
+            return view.price.copy()
+        skus = tuple(f"P{i:05d}" for i in range(market.n))
+        mean_comp = view.competitors.mean(axis=0) / 100
+        query = ElasticityQuery(
+            skus=skus,
+            day=market.day(view.day),
+            competitor_prices=dict(zip(skus, mean_comp.tolist(), strict=True)),
+            promoted=frozenset(
+                s for s, p in zip(skus, market.promotion[view.day], strict=True) if p
+            ),
+        )
+        estimates = self.model.predict(query)
+        questions = [
+            _question(
+                market, view, i, e.mean, e.sd, e.base_units,
+                Decimal(str(round(e.reference_price or market.list_price[i] / 100, 2))),
+            )
+            for i, e in enumerate(estimates)
+        ]  # fmt: skip
+        index = view.day * market.settings.updates_per_day + view.update
+        plan = self.experiments.plan(questions, now=moment(market, view), round_index=index)
+        self.explored += len(plan.explored)
+        self.rounds += 1
+        return np.array([cents(q.price) for q in plan.quotes], dtype=np.int64)
+
+    def end_of_day(self, market: Market, day: int, rows: pd.DataFrame) -> None:
+        # One row per product and day, at the day's mean log price over the periods with
+        # stock: the day's demand shock is common to its periods, and within a day prices
+        # answer the stock that shock drained, so finer rows would read that as price response.
+        kept = rows[~rows["censored"]].assign(log_price=lambda r: np.log(r["price"]))
+        daily = (
+            kept.groupby("sku", as_index=False)
+            .agg(units=("units", "sum"), exposure=("units", "size"),
+                 log_price=("log_price", "mean"),
+                 competitor_price=("competitor_price", "mean"), promotion=("promotion", "max"),
+                 category=("category", "first"), ref_price=("ref_price", "first"))
+        )  # fmt: skip
+        daily["price"] = np.exp(daily.pop("log_price"))
+        daily["exposure"] = daily["exposure"] / market.settings.updates_per_day
+        daily["day"] = pd.Timestamp(market.day(day))
+        self.history.append(daily)
+        if (day + 1) % self.refit_every_days == 0:
+            start = datetime.now()
+            self.model = HierarchicalElasticityModel().fit(
+                pd.concat(self.history, ignore_index=True)
+            )
+            self.fit_seconds += (datetime.now() - start).total_seconds()

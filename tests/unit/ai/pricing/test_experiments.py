@@ -1,0 +1,129 @@
+"""Thompson-sampling experiments: within the budget, inside the guardrails, reproducible."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shopkeeper.ai.pricing.experiments import ExperimentBudget, ThompsonPriceExperiments
+from shopkeeper.ai.pricing.guardrails import apply_guardrails
+from shopkeeper.ai.pricing.optimiser import PriceQuestion, optimise_price
+from shopkeeper.core.errors import InvalidInputError
+from shopkeeper.domain.pricing import LockReason, PriceLock, PricingContext, PricingRules
+
+NOW = datetime(2026, 5, 4, 10, tzinfo=UTC)
+D = Decimal
+RULES = PricingRules(
+    "EUR",
+    min_margin=D("0.1"),
+    max_change_per_update=D("0.05"),
+    max_change_per_day=D("0.1"),
+    ending=".99",
+    prices_include_vat=False,
+)
+
+
+def shop(n: int, sd: float = 0.8, seed: int = 0) -> list[PriceQuestion]:
+    """``n`` products, uncertain elasticities, prices between 20 and 200 EUR."""
+    out = []
+    for i in range(n):
+        current = D(20 + (i * 37 + seed * 11) % 180) + D("0.99")
+        out.append(
+            PriceQuestion(
+                PricingContext(
+                    f"SKU-{i}", cost=(current / 2).quantize(D("0.01")), current_price=current
+                ),
+                RULES,
+                elasticity=-1.2 - (i % 7) * 0.3,
+                elasticity_sd=sd,
+                base_units=1.0 + i % 5,
+                stock=50.0,
+                stock_days=10.0,
+            )
+        )
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.floats(0, 1),
+    st.floats(0, 0.2),
+    st.integers(0, 10_000),
+    st.integers(1, 40),
+    st.floats(0.05, 2.0),
+)
+def test_exploration_stays_within_the_budget_and_the_guardrails(
+    share: float, loss: float, round_index: int, n: int, sd: float
+) -> None:
+    questions = shop(n, sd=sd, seed=round_index)
+    budget = ExperimentBudget(explore_share=share, max_loss_share=loss)
+    plan = ThompsonPriceExperiments(budget=budget, seed=3).plan(
+        questions, now=NOW, round_index=round_index
+    )
+    assert len(plan.quotes) == n
+    assert len(plan.explored) <= plan.explore_limit <= math.ceil(share * n)
+    assert plan.expected_loss <= plan.loss_budget + 1e-9
+    greedy_profit = 0.0
+    for q, quote in zip(questions, plan.quotes, strict=True):
+        greedy = optimise_price(q, now=NOW)
+        greedy_profit += max(greedy.expected.profit, 0.0)
+        guarded = apply_guardrails(quote.price, q.context, q.rules, (), NOW)
+        assert guarded.price == quote.price
+        assert guarded.adjustments == ()
+        if quote.explored:
+            assert quote.price != greedy.price
+            assert quote.reason.startswith("experiment: ")
+        else:
+            assert quote.price == greedy.price
+    assert plan.loss_budget == pytest.approx(loss * greedy_profit)
+
+
+def test_without_a_budget_every_price_is_the_greedy_one() -> None:
+    questions = shop(30)
+    plan = ThompsonPriceExperiments(budget=ExperimentBudget(explore_share=0.0), seed=1).plan(
+        questions, now=NOW
+    )
+    assert plan.explored == ()
+    assert [q.price for q in plan.quotes] == [optimise_price(q, now=NOW).price for q in questions]
+
+
+def test_uncertain_products_get_explored_when_the_budget_allows() -> None:
+    questions = shop(40, sd=1.0)
+    generous = ExperimentBudget(explore_share=1.0, max_loss_share=1.0)
+    plan = ThompsonPriceExperiments(budget=generous, seed=1).plan(questions, now=NOW)
+    assert len(plan.explored) >= 5
+    assert 0 < plan.expected_loss <= plan.loss_budget
+    # Certain products have nothing to learn: the draw equals the mean, no experiment.
+    sure = [replace(q, elasticity_sd=0.0) for q in questions]
+    assert ThompsonPriceExperiments(budget=generous, seed=1).plan(sure, now=NOW).explored == ()
+
+
+def test_the_same_seed_and_round_plan_the_same_experiments() -> None:
+    questions = shop(40, sd=1.0)
+    planner = ThompsonPriceExperiments(budget=ExperimentBudget(explore_share=0.5), seed=5)
+    first = planner.plan(questions, now=NOW, round_index=7)
+    again = ThompsonPriceExperiments(budget=ExperimentBudget(explore_share=0.5), seed=5).plan(
+        questions, now=NOW, round_index=7
+    )
+    assert first == again
+    others = [planner.plan(questions, now=NOW, round_index=r).explored for r in range(8, 12)]
+    assert any(o != first.explored for o in others)
+
+
+def test_locked_products_are_refused_not_quoted() -> None:
+    questions = shop(5)
+    questions[2] = replace(questions[2], locks=(PriceLock("SKU-2", LockReason.CLEARANCE),))
+    plan = ThompsonPriceExperiments().plan(questions, now=NOW)
+    assert [q.sku for q in plan.quotes] == ["SKU-0", "SKU-1", "SKU-3", "SKU-4"]
+    assert [r.sku for r in plan.refused] == ["SKU-2"]
+
+
+def test_a_budget_outside_zero_to_one_is_refused() -> None:
+    with pytest.raises(InvalidInputError):
+        ExperimentBudget(max_loss_share=-0.1)
