@@ -15,7 +15,7 @@ pytestmark = pytest.mark.postgres
 def test_upgraded_database_matches_the_table_modules(backend: str) -> None:
     engine = make_engine(backend)
     upgrade(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0005"
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()

@@ -11,6 +11,7 @@ from shopkeeper import __version__
 from shopkeeper.api.errors import install_error_handlers
 from shopkeeper.api.metrics import install_metrics
 from shopkeeper.api.routers import (
+    competitor_prices,
     customers,
     events,
     forecasts,
@@ -18,6 +19,7 @@ from shopkeeper.api.routers import (
     imports,
     jobs,
     orders,
+    pricing,
     product_recommendations,
     products,
     proposals,
@@ -61,6 +63,9 @@ API_ROUTERS = (
     proposals.router,
     jobs.router,
     signals.router,
+    competitor_prices.router,
+    pricing.prices_router,
+    pricing.router,
     recommendation_rules.router,
     product_recommendations.router,
     support.router,

@@ -5,7 +5,16 @@ from __future__ import annotations
 import typer
 
 from shopkeeper import __version__
-from shopkeeper.cli import demo, forecast, imports, jobs, replenish, support
+from shopkeeper.cli import (
+    demo,
+    forecast,
+    imports,
+    jobs,
+    pricing,
+    pricing_run,
+    replenish,
+    support,
+)
 from shopkeeper.cli.admin import config_app, db_app, keys_app, shops_app, users_app
 from shopkeeper.cli.context import console, settings
 from shopkeeper.cli.workers import APP, balanced_by_kernel, serve_workers
@@ -25,6 +34,9 @@ app.add_typer(jobs.app, name="jobs")
 app.add_typer(support.app, name="support")
 app.add_typer(forecast.app, name="forecast")
 app.add_typer(replenish.app, name="replenish")
+app.add_typer(pricing.app, name="pricing")
+pricing.register_import(imports.app)
+pricing_run.register(pricing.app)
 # `shopkeeper demo` is a single command; cli/demo.py registers it on this app.
 demo.register(app)
 

@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from shopkeeper.data.database import transaction
+from shopkeeper.domain.proposals import Capability
 from shopkeeper.domain.shops import Shop
 from shopkeeper.jobs.context import JobRuntime
 from shopkeeper.jobs.registry import job
-from shopkeeper.services import default_models, forecasting, notify, proposals, stock_simulation
+from shopkeeper.services import (
+    default_models,
+    forecasting,
+    modes,
+    notify,
+    proposals,
+    stock_simulation,
+)
+from shopkeeper.services.pricing_run import run_pricing
 from shopkeeper.services.replenish_run import run_replenishment
 
 
@@ -111,3 +120,27 @@ def plan_replenishment(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
 def simulate_inventory(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
     table = stock_simulation.simulate_shop(runtime, shop.id)
     return {row.policy: row.stockout_pct for row in table.rows} | {"products": table.products}
+
+
+@job(
+    "reprice",
+    schedule="every 4h",
+    description=(
+        "Quote every product's price from demand, stock and competitors within the"
+        " guardrails; suggest or apply the changes as the pricing mode says."
+    ),
+)
+def reprice(runtime: JobRuntime, shop: Shop) -> dict[str, Any]:
+    with runtime.sessions() as session:
+        off = not modes.any_enabled(session, shop.id, Capability.PRICING)
+    if off:
+        # Not fitted and not quoted: a shop that never turned pricing on pays nothing.
+        return {"skipped": "pricing is off"}
+    summary = run_pricing(runtime, shop.id)
+    return {
+        "quoted": summary.quoted,
+        "changes": summary.changes,
+        "applied": summary.applied,
+        "explored": len(summary.explored),
+        "refused": len(summary.refused),
+    }

@@ -44,8 +44,8 @@ from shopkeeper.domain.shops import Shop, ShopCreate
 from shopkeeper.services import models
 from shopkeeper.services.access import api_keys, users
 from shopkeeper.services.default_models import fit_default_models
-from shopkeeper.services.demo_proposals import create_example_proposals
 from shopkeeper.services.forecasting import run_forecasts
+from shopkeeper.services.pricing_run import run_pricing
 from shopkeeper.services.proposals import count_waiting
 from shopkeeper.services.replenish_run import run_replenishment
 from shopkeeper.services.runtime import Runtime
@@ -254,18 +254,22 @@ def _plan_stock(
     if planned and not replan:
         return
     if progress:
-        progress("forecast", "demand", 0, 3)
+        progress("forecast", "demand", 0, 4)
     run_forecasts(runtime, shop_id)
     if progress:
-        progress("forecast", "replenishment", 1, 3)
+        progress("forecast", "replenishment", 1, 4)
     run_replenishment(runtime, shop_id)
     if progress:
-        progress("forecast", "before/after simulation", 2, 3)
+        progress("forecast", "prices", 2, 4)
+    # Pricing is in "suggest" mode by default: the Inbox shows the proposed prices.
+    run_pricing(runtime, shop_id)
+    if progress:
+        progress("forecast", "before/after simulation", 3, 4)
     # A demo shorter than the simulation needs keeps the Stock page's "not yet" message.
     with contextlib.suppress(InvalidInputError):
         simulate_shop(runtime, shop_id, max_products=DEMO_SIMULATED_PRODUCTS)
     if progress:
-        progress("forecast", "before/after simulation", 3, 3)
+        progress("forecast", "before/after simulation", 4, 4)
 
 
 def build_demo_shop(
@@ -317,7 +321,6 @@ def build_demo_shop(
     seed_demo_conversations(runtime, shop.id)
     credentials_path = folder / "credentials.json"
     secret, public = _keys(runtime, shop.id, credentials_path)
-    create_example_proposals(runtime, shop.id, run)
     _plan_stock(runtime, shop.id, progress, replan=not reused)
     with runtime.sessions() as session:
         proposals = count_waiting(session, shop.id)

@@ -213,3 +213,10 @@ def _to_setting(
 
 def _target_id(capability: Capability, scope_kind: str, scope_value: str) -> str:
     return f"{capability.value}:{scope_kind}:{scope_value}" if scope_value else capability.value
+
+
+def any_enabled(session: Session, shop_id: int, capability: Capability) -> bool:
+    """Whether ``capability`` is on (suggest or auto) for the shop or any category or sku."""
+    if resolve_mode(session, shop_id, capability) is not CapabilityMode.OFF:
+        return True
+    return any(r.mode != CapabilityMode.OFF.value for r in _rows(session, shop_id, capability))

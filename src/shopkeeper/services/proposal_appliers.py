@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from shopkeeper.core.clock import Clock
 from shopkeeper.core.errors import GuardrailError, InvalidInputError, NotFoundError
 from shopkeeper.data.tables import PriceChangeRow, ProductRow, ProposalRow
+from shopkeeper.services.pricing_rules import locks_of
 
 
 def _price(value: Any, field: str) -> Decimal:
@@ -28,7 +29,12 @@ def _price(value: Any, field: str) -> Decimal:
 def apply_price_change(
     session: Session, clock: Clock, proposal: ProposalRow, actor: str
 ) -> dict[str, Any]:
-    """Set a product's price as proposed, refusing stale or below-cost proposals."""
+    """Set a product's price as proposed, refusing stale or below-cost proposals.
+
+    A ``dynamic_price`` proposal (from a pricing run) is refused as well while a price lock
+    holds the product, since a lock may have been set after the run quoted it; its change is
+    logged with the source ``pricing``, which the kill switch reads.
+    """
     sku = str(proposal.payload.get("sku", proposal.target))
     new_price = _price(proposal.payload.get("new_price"), "new_price")
     old_price = _price(proposal.payload.get("old_price"), "old_price")
@@ -53,6 +59,19 @@ def apply_price_change(
             cost=str(product.cost),
         )
     now = clock.now()
+    dynamic = proposal.kind == "dynamic_price"
+    if dynamic:
+        held = [
+            lock
+            for lock in locks_of(session, proposal.shop_id, now).get(sku, ())
+            if lock.is_active(now)
+        ]
+        if held:
+            raise GuardrailError(
+                f"{sku} is locked ({held[0].reason.value}): no automatic price change",
+                sku=sku,
+                rule="price_lock",
+            )
     product.price = new_price
     product.updated_at = now
     change = PriceChangeRow(
@@ -61,7 +80,7 @@ def apply_price_change(
         old_price=old_price,
         new_price=new_price,
         reason=proposal.summary,
-        source="proposal",
+        source="pricing" if dynamic else "proposal",
         proposal_id=proposal.id,
         changed_by=actor,
         changed_at=now,

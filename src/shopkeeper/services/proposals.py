@@ -299,4 +299,5 @@ def supersede(
 
 
 register_applier("price_change", apply_price_change)
+register_applier("dynamic_price", apply_price_change)
 register_applier("purchase_order", apply_purchase_order)

@@ -254,6 +254,7 @@ def test_a_reused_structure_is_the_one_validated() -> None:
     given = {"weekly": {"AutoETS": "ANN", "AutoTheta": "STM", "age": 0}}
     model = fitted(data, searched=given, combination=False)
     assert model.selection_["searched"]["weekly"] == {**given["weekly"], "age": 1}
-    assert model.scores_["weekly"]["AutoETS"] != fitted(data, combination=False).scores_[
-        "weekly"
-    ]["AutoETS"]
+    assert (
+        model.scores_["weekly"]["AutoETS"]
+        != fitted(data, combination=False).scores_["weekly"]["AutoETS"]
+    )

@@ -139,9 +139,7 @@ class Choice:
                 for family, by_level in plain["bounds"].items()
             }
             series = {str(uid): _series(entry) for uid, entry in plain["series"].items()}
-            searched = {
-                str(uid): dict(entry) for uid, entry in plain.get("searched", {}).items()
-            }
+            searched = {str(uid): dict(entry) for uid, entry in plain.get("searched", {}).items()}
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidInputError(f"chosen is malformed: {exc}") from exc
         return cls(bounds=bounds, series=series, searched=searched)

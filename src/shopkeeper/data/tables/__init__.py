@@ -11,8 +11,10 @@ from shopkeeper.data.tables.catalog import (
     StockMoveRow,
     SupplierRow,
 )
+from shopkeeper.data.tables.competitor_prices import CompetitorMatchRow, CompetitorObservationRow
 from shopkeeper.data.tables.forecasting import AggregateForecastRow, ProductForecastRow
 from shopkeeper.data.tables.operations import JobRunRow, ModelRunRow, ProposalRow
+from shopkeeper.data.tables.pricing import PriceLockRow, PricingRuleRow
 from shopkeeper.data.tables.recommendation_rules import (
     RecommendationPolicyRow,
     RecommendationRuleRow,
@@ -45,6 +47,8 @@ __all__ = [
     "AuditLogRow",
     "Base",
     "CapabilitySettingRow",
+    "CompetitorMatchRow",
+    "CompetitorObservationRow",
     "ConversationRow",
     "CustomerRow",
     "EventRow",
@@ -54,6 +58,8 @@ __all__ = [
     "OrderLineRow",
     "OrderRow",
     "PriceChangeRow",
+    "PriceLockRow",
+    "PricingRuleRow",
     "ProductForecastRow",
     "ProductRow",
     "ProposalRow",

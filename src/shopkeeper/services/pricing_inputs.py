@@ -1,0 +1,210 @@
+"""What a pricing run reads from the shop: sales at each price, and each product's question.
+
+The elasticity model learns from one row per product and day: units sold, the price in
+force (from the price-change log), the competitors' price and whether a promotion or
+clearance ran. The forecast run's regressors already rebuild those per day
+(:func:`~shopkeeper.services.forecast_inputs.regressor_frames`): ``price_index`` is the price
+against the product's usual price and ``competitor_gap`` our price against the competitors'
+mean, so the price is ``price_index`` times the usual price, which the current price and the
+last day's index give back.
+
+Each product's question (:class:`~shopkeeper.ai.pricing.optimiser.PriceQuestion`) takes its
+demand at the current price from the stored forecast (the next seven days' mean), its stock
+and the supplier's lead time (what the stock must last), a holding cost of 25 % of the
+unit cost a year (doubled for bulky products, as in the inventory simulator), the latest
+competitor prices, its locks and the rules in force for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+
+from shopkeeper.ai.pricing.elasticity import Elasticity
+from shopkeeper.ai.pricing.optimiser import PriceQuestion
+from shopkeeper.data.tables import (
+    PriceChangeRow,
+    ProductForecastRow,
+    ProductRow,
+    ShopRow,
+    SignalRow,
+    StockLevelRow,
+    SupplierRow,
+)
+from shopkeeper.domain.pricing import PriceLock, PricingContext
+from shopkeeper.services.forecast_inputs import regressor_frames
+from shopkeeper.services.pricing_rules import PricingSetup
+from shopkeeper.services.runtime import Runtime
+from shopkeeper.services.sales_history import daily_sales
+
+HOLDING_SHARE_PER_YEAR = Decimal("0.25")
+DEMAND_DAYS = 7
+COMPETITOR_DAYS = 7
+# A product seen discounted this much against its usual price was on promotion that day.
+PROMOTION_INDEX = 0.95
+
+
+def elasticity_frame(runtime: Runtime, shop_id: int, *, days: int = 365) -> pd.DataFrame:
+    """One row per product and day: ``sku, day, units, price, category, competitor_price,
+    promotion`` (the model's columns); empty when the shop has no sales."""
+    history = daily_sales(runtime, shop_id, days=days)
+    if history.is_empty:
+        return pd.DataFrame(columns=["sku", "day", "units", "price", "category"])
+    known, _ = regressor_frames(runtime, shop_id, history, 1)
+    with runtime.sessions() as session:
+        products = session.execute(
+            select(ProductRow.sku, ProductRow.price, ProductRow.category).where(
+                ProductRow.shop_id == shop_id
+            )
+        ).all()
+    current = pd.Series({sku: float(price) for sku, price, _ in products})
+    category = pd.Series({sku: cat or "" for sku, _, cat in products})
+    last_index = known.groupby("unique_id")["price_index"].last()
+    usual = (current.reindex(last_index.index) / last_index.replace(0, np.nan)).dropna()
+    frame = known[known["unique_id"].isin(usual.index)]
+    price = frame["price_index"] * frame["unique_id"].map(usual)
+    out = pd.DataFrame(
+        {
+            "sku": frame["unique_id"].astype(str),
+            "day": pd.to_datetime(frame["ds"]).dt.date,
+            "units": frame["y"].clip(lower=0).astype(float),
+            "price": price.astype(float),
+            "category": frame["unique_id"].map(category).fillna(""),
+            "promotion": (frame["price_index"] < PROMOTION_INDEX).astype(float),
+        }
+    )
+    if "competitor_gap" in frame:
+        out["competitor_price"] = price / (1 + frame["competitor_gap"])
+    return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ProductFacts:
+    """What the database says of one product, for its question."""
+
+    sku: str
+    category: str
+    cost: Decimal
+    price: Decimal
+    is_bulky: bool
+    on_hand: float | None
+    lead_time_days: float | None
+    forecast_per_day: float | None
+    competitor_prices: tuple[Decimal, ...]
+    opening_price: Decimal | None = None
+
+
+def product_facts(runtime: Runtime, shop_id: int, now: datetime) -> list[ProductFacts]:
+    """Active products with a cost (a product without one cannot be priced on margin)."""
+    since = now - timedelta(days=COMPETITOR_DAYS)
+    with runtime.sessions() as session:
+        rows = session.execute(
+            select(
+                ProductRow.id,
+                ProductRow.sku,
+                ProductRow.category,
+                ProductRow.cost,
+                ProductRow.price,
+                ProductRow.is_bulky,
+                SupplierRow.lead_time_days,
+            )
+            .outerjoin(SupplierRow, SupplierRow.id == ProductRow.supplier_id)
+            .where(ProductRow.shop_id == shop_id, ProductRow.status == "active")
+            .where(ProductRow.cost.is_not(None), ProductRow.cost > 0)
+            .order_by(ProductRow.sku)
+        ).all()
+        stock = dict(
+            session.execute(
+                select(StockLevelRow.product_id, func.sum(StockLevelRow.on_hand))
+                .where(StockLevelRow.shop_id == shop_id)
+                .group_by(StockLevelRow.product_id)
+            ).all()
+        )
+        forecasts: dict[int, list[dict[str, float]]] = dict(
+            session.execute(
+                select(ProductForecastRow.product_id, ProductForecastRow.points).where(
+                    ProductForecastRow.shop_id == shop_id
+                )
+            ).all()
+        )
+        zone = ZoneInfo(
+            session.scalar(select(ShopRow.timezone).where(ShopRow.id == shop_id)) or "UTC"
+        )
+        day_start = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
+        # The day's first change says what the price was when the shop's day opened.
+        opening: dict[int, Decimal] = {}
+        for pid, old in session.execute(
+            select(PriceChangeRow.product_id, PriceChangeRow.old_price)
+            .where(PriceChangeRow.shop_id == shop_id, PriceChangeRow.changed_at >= day_start)
+            .order_by(PriceChangeRow.changed_at.desc(), PriceChangeRow.id.desc())
+        ):
+            opening[pid] = Decimal(old)
+        competitor = session.execute(
+            select(SignalRow.sku, SignalRow.value)
+            .where(SignalRow.shop_id == shop_id, SignalRow.ts >= since)
+            .where(SignalRow.name.startswith("competitor_price"))
+            .order_by(SignalRow.ts)
+        ).all()
+    latest: dict[str, list[Decimal]] = {}
+    for sku, value in competitor:
+        latest.setdefault(sku, []).append(Decimal(str(value)))
+    return [
+        ProductFacts(
+            sku=sku,
+            category=category or "",
+            cost=Decimal(cost or 0),
+            price=Decimal(price),
+            is_bulky=bool(bulky),
+            on_hand=float(stock[pid]) if pid in stock else None,
+            lead_time_days=float(lead) if lead is not None else None,
+            forecast_per_day=_daily_mean(forecasts.get(pid)),
+            competitor_prices=tuple(latest.get(sku, [])[-2:]),
+            opening_price=opening.get(pid),
+        )
+        for pid, sku, category, cost, price, bulky, lead in rows
+    ]
+
+
+def _daily_mean(points: list[dict[str, float]] | None) -> float | None:
+    if not points:
+        return None
+    return float(np.mean([p["mean"] for p in points[:DEMAND_DAYS]]))
+
+
+def question_for(
+    facts: ProductFacts,
+    elasticity: Elasticity,
+    setup: PricingSetup,
+    locks: tuple[PriceLock, ...],
+) -> PriceQuestion:
+    """The optimiser's question for one product."""
+    holding = facts.cost * HOLDING_SHARE_PER_YEAR / 365 * (2 if facts.is_bulky else 1)
+    if facts.forecast_per_day is not None:
+        base, reference = facts.forecast_per_day, facts.price
+    else:
+        base = elasticity.base_units
+        reference = Decimal(str(elasticity.reference_price or facts.price))
+    return PriceQuestion(
+        context=PricingContext(
+            facts.sku,
+            cost=facts.cost,
+            current_price=facts.price,
+            day_start_price=facts.opening_price,
+        ),
+        rules=setup.rules_for(facts.sku, facts.category),
+        elasticity=elasticity.mean,
+        elasticity_sd=elasticity.sd,
+        base_units=max(base, 0.0),
+        reference_price=reference,
+        stock=facts.on_hand,
+        stock_days=facts.lead_time_days if facts.on_hand is not None else None,
+        holding_cost=holding,
+        competitor_prices=facts.competitor_prices,
+        locks=locks,
+    )
