@@ -98,7 +98,7 @@ class ElasticityCurve:
 
 def _question(runtime: Runtime, shop_id: int, sku: str, elasticity: Elasticity) -> PriceQuestion:
     now = runtime.clock.now()
-    facts = next((f for f in product_facts(runtime, shop_id, now) if f.sku == sku), None)
+    facts = next(iter(product_facts(runtime, shop_id, now, sku=sku)), None)
     if facts is None:
         raise NotFoundError(
             f"{sku} is not priced: it is inactive or has no cost", sku=sku, reason="not_priced"

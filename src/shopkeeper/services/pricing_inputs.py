@@ -10,8 +10,8 @@ last day's index give back.
 
 Each product's question (:class:`~shopkeeper.ai.pricing.optimiser.PriceQuestion`) takes its
 demand at the current price from the stored forecast (the next seven days' mean), its stock
-and the supplier's lead time (what the stock must last), a holding cost of 25 % of the
-unit cost a year (doubled for bulky products, as in the inventory simulator), the latest
+and the supplier's lead time (what the stock must last), the inventory simulator's holding
+cost (25 % of the unit cost a year, doubled for bulky products), the latest
 competitor prices, its locks and the rules in force for it.
 """
 
@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
+from shopkeeper.ai.inventory.simulator import BULKY_FACTOR, HOLDING_RATE
 from shopkeeper.ai.pricing.elasticity import Elasticity
 from shopkeeper.ai.pricing.optimiser import PriceQuestion
 from shopkeeper.data.tables import (
@@ -43,7 +44,6 @@ from shopkeeper.services.pricing_rules import PricingSetup
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.sales_history import daily_sales
 
-HOLDING_SHARE_PER_YEAR = Decimal("0.25")
 DEMAND_DAYS = 7
 COMPETITOR_DAYS = 7
 # A product seen discounted this much against its usual price was on promotion that day.
@@ -100,8 +100,11 @@ class ProductFacts:
     opening_price: Decimal | None = None
 
 
-def product_facts(runtime: Runtime, shop_id: int, now: datetime) -> list[ProductFacts]:
-    """Active products with a cost (a product without one cannot be priced on margin)."""
+def product_facts(
+    runtime: Runtime, shop_id: int, now: datetime, *, sku: str | None = None
+) -> list[ProductFacts]:
+    """Active products with a cost (a product without one cannot be priced on margin);
+    only ``sku``'s when it is given."""
     since = now - timedelta(days=COMPETITOR_DAYS)
     with runtime.sessions() as session:
         rows = session.execute(
@@ -117,6 +120,7 @@ def product_facts(runtime: Runtime, shop_id: int, now: datetime) -> list[Product
             .outerjoin(SupplierRow, SupplierRow.id == ProductRow.supplier_id)
             .where(ProductRow.shop_id == shop_id, ProductRow.status == "active")
             .where(ProductRow.cost.is_not(None), ProductRow.cost > 0)
+            .where(ProductRow.sku == sku if sku is not None else true())
             .order_by(ProductRow.sku)
         ).all()
         stock = dict(
@@ -184,7 +188,9 @@ def question_for(
     locks: tuple[PriceLock, ...],
 ) -> PriceQuestion:
     """The optimiser's question for one product."""
-    holding = facts.cost * HOLDING_SHARE_PER_YEAR / 365 * (2 if facts.is_bulky else 1)
+    # The inventory simulator's holding cost, so pricing and replenishment agree on it.
+    factor = BULKY_FACTOR if facts.is_bulky else 1.0
+    holding = facts.cost * Decimal(str(HOLDING_RATE * factor)) / 365
     if facts.forecast_per_day is not None:
         base, reference = facts.forecast_per_day, facts.price
     else:

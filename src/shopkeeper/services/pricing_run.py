@@ -23,16 +23,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from shopkeeper.ai.pricing.elasticity import ElasticityQuery, HierarchicalElasticityModel
 from shopkeeper.ai.pricing.experiments import ThompsonPriceExperiments
 from shopkeeper.ai.pricing.quote_reason import PriceQuote
 from shopkeeper.data.database import transaction
 from shopkeeper.data.tables import CapabilitySettingRow, PriceChangeRow, ProductRow
-from shopkeeper.domain.proposals import Capability, CapabilityMode
+from shopkeeper.domain.proposals import Capability, CapabilityMode, ProposalPublic
 from shopkeeper.services import audit, models, modes, proposals
 from shopkeeper.services.pricing_inputs import elasticity_frame, product_facts, question_for
 from shopkeeper.services.pricing_rules import load_setup, locks_of
@@ -128,8 +128,8 @@ def run_pricing(runtime: Runtime, shop_id: int, *, on_step: Progress = _quiet) -
 
 
 def _propose(
-    session: Any, runtime: Runtime, shop_id: int, quote: PriceQuote, run_id: int, now: datetime
-) -> Any:
+    session: Session, runtime: Runtime, shop_id: int, quote: PriceQuote, run_id: int, now: datetime
+) -> ProposalPublic | None:
     arrow = f"{quote.current_price} -> {quote.price} {quote.currency}"
     tried = " (price test)" if quote.explored else ""
     return proposals.propose(
@@ -169,7 +169,7 @@ class KillSwitchResult:
     expired: int
 
 
-def list_prices(session: Any, shop_id: int) -> dict[int, tuple[Decimal, Decimal]]:
+def list_prices(session: Session, shop_id: int) -> dict[int, tuple[Decimal, Decimal]]:
     """Per product whose latest price change came from pricing: (current, list price)."""
     rows = session.execute(
         select(

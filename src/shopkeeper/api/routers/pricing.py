@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field
+from sqlalchemy.orm import Session
 
 from shopkeeper.api.deps import RuntimeDep, SessionDep, require
 from shopkeeper.core.errors import InvalidInputError
@@ -157,7 +158,7 @@ def get_rules(session: SessionDep, who: Reader) -> RulesPublic:
 
 
 def _set(
-    runtime: Runtime, session: Any, who: Principal, kind: str, value: str, rules: dict[str, Any]
+    runtime: Runtime, session: Session, who: Principal, kind: str, value: str, rules: dict[str, Any]
 ) -> RulesPublic:
     setup = set_rules(
         session,
