@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -21,12 +21,12 @@ from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_v
 
 from shopkeeper.domain.pricing import CURRENCIES
 from shopkeeper.domain.schemas import Sku, Strict
+from shopkeeper.domain.signals import date_alone_is_that_day
 
 MAX_PRICES_PER_BATCH = 5000
 SIGNAL_PREFIX = "competitor_price."
 # Stored as NUMERIC(14, 4): ten digits before the decimal mark.
 MAX_PRICE = Decimal("1e10")
-_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -163,12 +163,7 @@ class CompetitorPriceIn(Strict):
     @field_validator("observed_at", mode="before")
     @classmethod
     def _date_alone_is_that_day(cls, value: Any) -> Any:
-        # A daily scrape is naturally written as a date; a date has no time zone to lack.
-        if isinstance(value, str) and _DATE_ONLY.fullmatch(value.strip()):
-            return f"{value.strip()}T00:00:00+00:00"
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return datetime.combine(value, time(0), tzinfo=UTC)
-        return value
+        return date_alone_is_that_day(value)
 
     @field_validator("url")
     @classmethod

@@ -50,6 +50,25 @@ SignalSku = Annotated[
 ]
 
 
+def date_alone_is_that_day(value: Any) -> Any:
+    """A bare date (``"2026-03-01"`` or a ``date``) as that day's midnight in UTC; anything
+    else unchanged. A daily reading is naturally written as a date, which has no time zone
+    to lack.
+
+    Examples
+    --------
+    >>> date_alone_is_that_day("2026-03-01")
+    '2026-03-01T00:00:00+00:00'
+    >>> date_alone_is_that_day(date(2026, 3, 1)).isoformat()
+    '2026-03-01T00:00:00+00:00'
+    """
+    if isinstance(value, str) and _DATE_ONLY.fullmatch(value.strip()):
+        return f"{value.strip()}T00:00:00+00:00"
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, time(0), tzinfo=UTC)
+    return value
+
+
 class Granularity(StrEnum):
     """How long one point of a series lasts."""
 
@@ -122,12 +141,7 @@ class SignalPointIn(Strict):
     @field_validator("ts", mode="before")
     @classmethod
     def _date_alone_is_that_day(cls, value: Any) -> Any:
-        # A daily series is naturally written as dates; a date has no time zone to lack.
-        if isinstance(value, str) and _DATE_ONLY.fullmatch(value.strip()):
-            return f"{value.strip()}T00:00:00+00:00"
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return datetime.combine(value, time(0), tzinfo=UTC)
-        return value
+        return date_alone_is_that_day(value)
 
     @field_validator("value", mode="before")
     @classmethod
