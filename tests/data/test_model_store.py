@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -162,3 +164,28 @@ def test_cache_keeps_the_old_model_when_the_new_artifact_is_unreadable(
     (runtime.model_dir / newer.artifact / PAYLOAD).write_bytes(b"garbage")
     assert cache.refresh() == []
     assert cache.get(shop.id, "recommend").model.predict(Query(k=1))[0].sku == "A"
+
+
+def test_a_server_cache_keeps_its_models_out_of_full_collections_yet_frees_replaced_ones(
+    runtime: Runtime, shop: Shop
+) -> None:
+    models.fit_and_store(
+        runtime, shop_id=shop.id, model=PopularityRecommender(), data=log_favouring("A")
+    )
+    cache = models.ModelCache(runtime, freeze_loaded=True)
+    try:
+        cache.warm()
+        assert gc.get_freeze_count() > 0
+        first = cache.get(shop.id, "recommend").model
+        # A reference cycle: only the collector can free it, and it never walks frozen objects.
+        first.__dict__["itself"] = first
+        gone = weakref.ref(first)
+        del first
+        models.fit_and_store(
+            runtime, shop_id=shop.id, model=PopularityRecommender(), data=log_favouring("B")
+        )
+        assert cache.refresh() == [(shop.id, "recommend")]
+        assert gone() is None
+        assert cache.get(shop.id, "recommend").model.predict(Query(k=1))[0].sku == "B"
+    finally:
+        gc.unfreeze()

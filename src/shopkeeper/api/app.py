@@ -134,3 +134,15 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.include_router(router)
     install_web(app)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app as ``shopkeeper serve`` runs it: one per worker process, which it owns.
+
+    Unlike :func:`create_app` in a test or a script, it keeps its fitted models out of the
+    garbage collector's full passes (:func:`shopkeeper.services.models.settle_heap`).
+    """
+    app = create_app()
+    models: ModelCache = app.state.models
+    models.freeze_loaded = True
+    return app

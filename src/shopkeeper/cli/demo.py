@@ -17,6 +17,7 @@ from rich.progress import (
 from rich.table import Table
 
 from shopkeeper.cli.context import console, friendly_errors, runtime, settings
+from shopkeeper.cli.workers import APP
 
 if TYPE_CHECKING:
     from shopkeeper.services.demo import DemoShop
@@ -119,7 +120,7 @@ def register(app: typer.Typer) -> None:
 
             console.print(f"Shopkeeper on [bold]{url}[/] (Ctrl+C to stop)")
             uvicorn.run(
-                "shopkeeper.api.app:create_app",
+                APP,
                 factory=True,
                 host=cfg.host,
                 port=cfg.port,

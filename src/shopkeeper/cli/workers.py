@@ -23,7 +23,7 @@ from types import FrameType
 
 log = logging.getLogger(__name__)
 
-APP = "shopkeeper.api.app:create_app"
+APP = "shopkeeper.api.app:create_served_app"
 # A worker that dies within this many seconds of starting is not restarted in a loop.
 FAST_FAILURE_S = 5.0
 BACKLOG = 2048
