@@ -81,7 +81,7 @@ def _require_product(runtime: Runtime, shop_id: int, sku: str, cache: ServingCac
     """NotFoundError for a sku the shop does not have: the caller's mistake, not a cold start."""
 
     with runtime.sessions() as session:
-        found = product_facts(session, shop_id, [sku], cache)
+        found = product_facts(runtime, session, shop_id, [sku], cache)
     if sku not in found:
         raise NotFoundError(f"no product with sku {sku!r}", sku=sku)
 

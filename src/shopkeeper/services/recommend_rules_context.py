@@ -126,23 +126,43 @@ def read_product_facts(
     }
 
 
-def _catalogue(session: Session, shop_id: int) -> dict[str, ProductFacts] | None:
-    """Every product's facts, or ``None`` for a catalogue too large to hold whole."""
-    count = session.scalar(select(func.count(ProductRow.id)).where(ProductRow.shop_id == shop_id))
-    return None if (count or 0) > SNAPSHOT_LIMIT else read_product_facts(session, shop_id, None)
+def _catalogue(runtime: Runtime, shop_id: int) -> dict[str, ProductFacts] | None:
+    """Every product's facts, or ``None`` for a catalogue too large to hold whole.
+
+    It opens its own session: the cache may call it on a background thread.
+    """
+    with runtime.sessions() as session:
+        count = session.scalar(
+            select(func.count(ProductRow.id)).where(ProductRow.shop_id == shop_id)
+        )
+        if (count or 0) > SNAPSHOT_LIMIT:
+            return None
+        return read_product_facts(session, shop_id, None)
+
+
+def _shop_rules(runtime: Runtime, shop_id: int) -> ShopRules:
+    with runtime.sessions() as session:  # its own, as for _catalogue
+        return read_shop_rules(session, shop_id)
 
 
 def product_facts(
-    session: Session, shop_id: int, skus: list[str], cache: ServingCache | None
+    runtime: Runtime,
+    session: Session,
+    shop_id: int,
+    skus: list[str],
+    cache: ServingCache | None,
 ) -> dict[str, ProductFacts]:
     """Facts of the products among ``skus`` that exist: from ``cache`` when given.
 
     A catalogue of up to :data:`SNAPSHOT_LIMIT` products is cached whole (one query per
     TTL per worker, then every lookup is a dictionary hit); a larger one sku by sku.
+    ``session`` serves what is read now, for this caller only.
     """
     if cache is None:
         return read_product_facts(session, shop_id, skus)
-    whole = cache.remember(("catalogue", shop_id), lambda: _catalogue(session, shop_id))
+    whole = cache.remember(
+        ("catalogue", shop_id), lambda: _catalogue(runtime, shop_id), in_background=True
+    )
     if whole is not None:
         return {sku: whole[sku] for sku in skus if sku in whole}
     return cache.product_facts(
@@ -185,13 +205,13 @@ def load_rule_context(
         if cache is None:
             shop = read_shop_rules(session, shop_id)
         else:
-            shop = cache.shop_rules(shop_id, lambda: read_shop_rules(session, shop_id))
+            shop = cache.shop_rules(shop_id, lambda: _shop_rules(runtime, shop_id))
         wanted |= {
             r.target_value
             for r in shop.rules
             if r.action is RuleAction.PIN and r.target_kind is TargetKind.SKU
         }
-        products = product_facts(session, shop_id, sorted(wanted), cache)
+        products = product_facts(runtime, session, shop_id, sorted(wanted), cache)
         durables = [s for s, facts in products.items() if not facts.is_consumable]
         owned = (
             _owned(session, shop_id, customer_id, durables) if customer_id and durables else set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -63,3 +64,44 @@ def test_threads_missing_the_same_key_load_it_once() -> None:
         results = list(pool.map(lambda _: cache.remember("catalogue", slow_load), range(8)))
     assert results == [42] * 8
     assert len(loads) == 1
+
+
+def test_an_expired_value_is_served_while_one_background_thread_reloads_it() -> None:
+    clock = FakeClock(datetime(2026, 11, 26, tzinfo=UTC))
+    cache = ServingCache(clock)
+    assert cache.remember("catalogue", lambda: "old", in_background=True) == "old"
+    clock.advance(seconds=TTL_SECONDS + 1)
+    started, release = threading.Event(), threading.Event()
+    reloads: list[int] = []
+
+    def slow_reload() -> str:
+        reloads.append(1)
+        started.set()
+        release.wait(timeout=10)
+        return "new"
+
+    # Answered at once from the expired value, not after the reload.
+    assert cache.remember("catalogue", slow_reload, in_background=True) == "old"
+    assert started.wait(timeout=10)
+    assert cache.remember("catalogue", slow_reload, in_background=True) == "old"
+    release.set()
+    cache.wait_for_reloads()
+    assert cache.remember("catalogue", lambda: "unexpected") == "new"
+    assert len(reloads) == 1  # the second ask did not start another reload
+
+
+def test_a_failed_reload_forgets_the_value_so_the_next_caller_sees_the_error() -> None:
+    clock = FakeClock(datetime(2026, 11, 26, tzinfo=UTC))
+    cache = ServingCache(clock)
+    cache.remember("key", lambda: "valid", in_background=True)
+    clock.advance(seconds=TTL_SECONDS + 1)
+
+    def revoked() -> str:
+        raise LookupError("revoked")
+
+    assert (
+        cache.remember("key", revoked, in_background=True) == "valid"
+    )  # the reload fails in the background
+    cache.wait_for_reloads()
+    with pytest.raises(LookupError):
+        cache.remember("key", revoked, in_background=True)

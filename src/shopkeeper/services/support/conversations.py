@@ -186,9 +186,14 @@ class SupportDesk:
             runtime.cipher.decrypt_json(conversation.state_enc) if conversation.state_enc else None
         )
         # The catalogue's titles change rarely: read once per TTL, not on every message.
-        titles = self._cache.remember(
-            ("support-titles", shop.id), lambda: shop_product_titles(session, shop.id)
-        )
+        shop_id = shop.id
+
+        def load_titles() -> tuple[str, ...]:
+            # Its own session: the cache may reload it on a background thread.
+            with runtime.sessions() as own:
+                return shop_product_titles(own, shop_id)
+
+        titles = self._cache.remember(("support-titles", shop_id), load_titles, in_background=True)
         heard = self.understander.read(
             text,
             language=message.language or (language if conversation.customer_messages > 1 else None),
