@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 import httpx
 import numpy as np
 from benchmarks.serving.stats import Sample, client_schedule, summarize
@@ -99,8 +100,13 @@ def _start_offset(plan: LoadPlan) -> float:
     return time.perf_counter() + (plan.start_at - time.time())
 
 
+async def _get(client: aiohttp.ClientSession, path: str) -> None:
+    async with client.get(path) as response:
+        await response.read()
+
+
 async def _paced(
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     times: list[float],
     start: float,
     target: Callable[[int], str],
@@ -121,13 +127,15 @@ async def _paced(
             await asyncio.sleep(delay)
         sent = clock()
         try:
-            status = (await client.get(target(i))).status_code
-        except httpx.HTTPError:
+            async with client.get(target(i)) as response:
+                await response.read()
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError):
             status = 0
         out.append(Sample(due=due, sent=sent, done=clock(), status=status))
 
 
-async def _recommendations(plan: LoadPlan) -> dict[str, Any]:
+async def _recommendations(plan: LoadPlan, ready: Callable[[], float]) -> dict[str, Any]:
     rng = np.random.default_rng(plan.seed + 11)
     catalogue = Catalogue(products=plan.products, categories=plan.categories, seed=plan.seed)
     recs: list[Sample] = []
@@ -147,29 +155,30 @@ async def _recommendations(plan: LoadPlan) -> dict[str, Any]:
     def product_url(_: int) -> str:
         return f"/v1/products/{sku_of(int(rng.integers(plan.products)))}"
 
-    start = _start_offset(plan)
-    tasks = []
-    clients = []
     streams = [
         (plan.rate, plan.clients, plan.public_key, rec_url, recs),
         (plan.baseline_rate, plan.baseline_clients, plan.secret_key, product_url, product),
         (plan.baseline_rate, plan.baseline_clients, plan.secret_key, lambda _: "/healthz", health),
     ]
+    visitors = []
     for rate, count, key, target, out in streams:
         for c in range(count):
             # One connection per simulated visitor, kept alive as a browser would.
-            client = httpx.AsyncClient(
+            client = aiohttp.ClientSession(
                 base_url=plan.base,
                 headers={"Authorization": f"Bearer {key}"},
-                timeout=TIMEOUT_S,
-                limits=httpx.Limits(max_connections=1),
+                timeout=aiohttp.ClientTimeout(total=TIMEOUT_S),
+                connector=aiohttp.TCPConnector(limit=1),
             )
-            clients.append(client)
-            times = client_schedule(rate, count, plan.duration, c)
-            tasks.append(_paced(client, times, start, target, out))
-    await asyncio.gather(*tasks)
+            visitors.append((client, client_schedule(rate, count, plan.duration, c), target, out))
+    clients = [client for client, *_ in visitors]
+    # Every connection is open before the process says it is ready, as a browser's would
+    # be mid-visit: otherwise the first second measures sixty handshakes, not the server.
+    await asyncio.gather(*(_get(client, "/healthz") for client in clients))
+    start = _start_offset(replace(plan, start_at=ready()))
+    await asyncio.gather(*(_paced(c, times, start, t, out) for c, times, t, out in visitors))
     for client in clients:
-        await client.aclose()
+        await client.close()
     return {
         "recommendations": summarize(recs, plan.duration),
         "baseline_get_product": summarize(product, plan.duration),
@@ -177,7 +186,7 @@ async def _recommendations(plan: LoadPlan) -> dict[str, Any]:
     }
 
 
-async def _events(plan: LoadPlan) -> dict[str, Any]:
+async def _events(plan: LoadPlan, ready: Callable[[], float]) -> dict[str, Any]:
     rng = np.random.default_rng(plan.seed + 13)
     catalogue = Catalogue(products=plan.products, categories=plan.categories, seed=plan.seed)
     last = [visit[-1] for visit in live_histories(catalogue, plan.live_sessions, plan.seed)]
@@ -197,26 +206,27 @@ async def _events(plan: LoadPlan) -> dict[str, Any]:
             events.append(view_event(live_session_id(n), last[n], kind))
         return json.dumps({"events": events}).encode()
 
-    async def post(client: httpx.AsyncClient, due: float, body: bytes) -> None:
+    async def post(client: aiohttp.ClientSession, due: float, body: bytes) -> None:
         sent = clock()
         try:
-            response = await client.post("/v1/events", content=body)
-            status = response.status_code
-            if status == 200:
-                accepted[0] += len(response.json()["accepted"])
-        except httpx.HTTPError:
+            async with client.post("/v1/events", data=body) as response:
+                status = response.status
+                if status == 200:
+                    accepted[0] += len((await response.json())["accepted"])
+        except (aiohttp.ClientError, TimeoutError):
             status = 0
         samples.append(Sample(due=due, sent=sent, done=clock(), status=status))
 
-    start = _start_offset(plan)
     headers = {"Authorization": f"Bearer {plan.secret_key}", "Content-Type": "application/json"}
     pending = []
-    async with httpx.AsyncClient(
+    async with aiohttp.ClientSession(
         base_url=plan.base,
         headers=headers,
-        timeout=TIMEOUT_S,
-        limits=httpx.Limits(max_connections=8),
+        timeout=aiohttp.ClientTimeout(total=TIMEOUT_S),
+        connector=aiohttp.TCPConnector(limit=8),
     ) as client:
+        await _get(client, "/healthz")  # the first connection opened before the clock starts
+        start = _start_offset(replace(plan, start_at=ready()))
         for offset in times:
             body = batch()  # built just before its time, so occurred_at is current
             due = start + offset
@@ -239,26 +249,30 @@ async def _events(plan: LoadPlan) -> dict[str, Any]:
     }
 
 
-def _run(kind: str, plan: LoadPlan) -> dict[str, Any]:
+def _run(kind: str, plan: LoadPlan, ready: Callable[[], float]) -> dict[str, Any]:
     work = _recommendations if kind == "recommendations" else _events
     try:
         import uvloop
     except ImportError:  # the plain loop works, only with more client overhead
-        return asyncio.run(work(plan))
-    result: dict[str, Any] = uvloop.run(work(plan))
+        return asyncio.run(work(plan, ready))
+    result: dict[str, Any] = uvloop.run(work(plan, ready))
     return result
 
 
 def client_process(kind: str, plan: LoadPlan, results: Any, start_at: Any, go: Any) -> None:
     """Entry point of a client process: runs one load and puts ``(kind, summary)``.
 
-    It says ``ready`` once imported, then waits for ``go``: the parent fixes the common
-    start time only when every client can keep it.
+    It opens its connections, says ``ready``, then waits for ``go``: the parent fixes the
+    common start time only when every client can keep it.
     """
-    results.put(("ready", kind))
-    go.wait(timeout=600)
-    plan = replace(plan, start_at=start_at.value)
+
+    def ready() -> float:
+        # Blocks the client's event loop, which has nothing else to do until the start.
+        results.put(("ready", kind))
+        go.wait(timeout=600)
+        return float(start_at.value)
+
     try:
-        results.put((kind, _run(kind, plan)))
+        results.put((kind, _run(kind, plan, ready)))
     except Exception as exc:  # report instead of hanging the parent on an empty queue
         results.put((kind, {"failed": f"{exc.__class__.__name__}: {exc}"}))
