@@ -189,3 +189,22 @@ def test_a_server_cache_keeps_its_models_out_of_full_collections_yet_frees_repla
         assert cache.get(shop.id, "recommend").model.predict(Query(k=1))[0].sku == "B"
     finally:
         gc.unfreeze()
+
+
+def test_a_server_cache_serves_the_old_model_while_the_retrained_one_loads_behind(
+    runtime: Runtime, shop: Shop, clock: FakeClock
+) -> None:
+    models.fit_and_store(
+        runtime, shop_id=shop.id, model=PopularityRecommender(), data=log_favouring("A")
+    )
+    cache = models.ModelCache(runtime, check_every_seconds=30, reload_in_background=True)
+    # Nothing held yet: the first ask waits for the load.
+    assert cache.get(shop.id, "recommend").model.predict(Query(k=1))[0].sku == "A"
+    models.fit_and_store(
+        runtime, shop_id=shop.id, model=PopularityRecommender(), data=log_favouring("B")
+    )
+    clock.advance(seconds=31)
+    # The check is due: it starts behind the request, which gets the model held.
+    assert cache.get(shop.id, "recommend").model.predict(Query(k=1))[0].sku == "A"
+    cache.wait_for_reload()
+    assert cache.get(shop.id, "recommend").model.predict(Query(k=1))[0].sku == "B"

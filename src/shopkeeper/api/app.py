@@ -140,9 +140,11 @@ def create_served_app() -> FastAPI:
     """The app as ``shopkeeper serve`` runs it: one per worker process, which it owns.
 
     Unlike :func:`create_app` in a test or a script, it keeps its fitted models out of the
-    garbage collector's full passes (:func:`shopkeeper.services.models.settle_heap`).
+    garbage collector's full passes (:func:`shopkeeper.services.models.settle_heap`) and
+    loads retrained ones on a background thread while it serves the old ones.
     """
     app = create_app()
     models: ModelCache = app.state.models
     models.freeze_loaded = True
+    models.reload_in_background = True
     return app

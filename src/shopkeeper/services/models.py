@@ -265,20 +265,31 @@ class ModelCache:
     >>> ModelCache(rt, check_every_seconds=10).check_every
     datetime.timedelta(seconds=10)
 
-    A server process sets ``freeze_loaded``: see :func:`settle_heap`. Tests and commands
-    leave it off, since freezing is for the whole process and a full collection per load
-    would only slow them down.
+    A server process sets ``freeze_loaded`` (see :func:`settle_heap`) and
+    ``reload_in_background``: :meth:`get` then answers with the model it holds while a
+    background thread looks for and loads a newer run, so a retrain never stalls the
+    requests (recommendations run on the event loop). Tests and commands leave both off:
+    freezing is for the whole process, and they want a retrain seen at once.
     """
 
     def __init__(
-        self, runtime: Runtime, *, check_every_seconds: float = 30.0, freeze_loaded: bool = False
+        self,
+        runtime: Runtime,
+        *,
+        check_every_seconds: float = 30.0,
+        freeze_loaded: bool = False,
+        reload_in_background: bool = False,
     ) -> None:
         self.runtime = runtime
         self.check_every = timedelta(seconds=check_every_seconds)
         self.freeze_loaded = freeze_loaded
+        self.reload_in_background = reload_in_background
         self._models: dict[tuple[int, str], LoadedModel] = {}
         self._last_check: datetime | None = None
         self._lock = threading.Lock()
+        self._reloader: threading.Thread | None = None
+        # Not ``_lock``: that one is held for a whole reload, and requests must not wait.
+        self._reloader_lock = threading.Lock()
 
     def _current_ids(self) -> dict[tuple[int, str], int]:
         query = (
@@ -339,10 +350,38 @@ class ModelCache:
         self.refresh(force=True)
         return len(self._models)
 
+    def _check_due(self) -> bool:
+        last = self._last_check
+        return last is None or self.runtime.clock.now() - last >= self.check_every
+
+    def _refresh_in_background(self) -> None:
+        with self._reloader_lock:
+            if self._reloader is not None and self._reloader.is_alive():
+                return
+            self._reloader = threading.Thread(
+                target=self.refresh, kwargs={"force": False}, name="model-cache-reload"
+            )
+            self._reloader.start()
+
+    def wait_for_reload(self, timeout: float = 60.0) -> None:
+        """Block until a background reload under way is done (tests, shutdown)."""
+        reloader = self._reloader
+        if reloader is not None:
+            reloader.join(timeout)
+
     def get(self, shop_id: int, capability: str) -> LoadedModel:
-        """The current model, reloaded first if a newer run appeared since the last check."""
-        self.refresh(force=False)
-        loaded = self._models.get((shop_id, capability))
+        """The current model, reloaded first if a newer run appeared since the last check.
+
+        With ``reload_in_background`` a model already held is returned at once and the
+        check runs on a background thread; only a model never loaded is waited for.
+        """
+        key = (shop_id, capability)
+        if self.reload_in_background and key in self._models:
+            if self._check_due():
+                self._refresh_in_background()
+        else:
+            self.refresh(force=False)
+        loaded = self._models.get(key)
         if loaded is None:
             raise NotFoundError(
                 f"no {capability} model has been fitted for this shop yet",
