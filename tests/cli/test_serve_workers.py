@@ -88,8 +88,13 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
         time.sleep(0.2)
     yield process, port
     if process.poll() is None:
-        process.kill()
-        process.wait()
+        # SIGTERM, so the supervisor stops its workers; a SIGKILL would leave them running.
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def test_kept_alive_connections_are_spread_over_both_workers(

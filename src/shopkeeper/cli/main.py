@@ -16,7 +16,7 @@ from shopkeeper.cli import (
     support,
 )
 from shopkeeper.cli.admin import config_app, db_app, keys_app, shops_app, users_app
-from shopkeeper.cli.context import console, settings
+from shopkeeper.cli.context import console, runtime, settings
 from shopkeeper.cli.workers import APP, balanced_by_kernel, serve_workers
 
 app = typer.Typer(
@@ -59,6 +59,10 @@ def serve(
     cfg = settings()
     console.print(f"Shopkeeper on [bold]http://{host or cfg.host}:{port or cfg.port}[/]")
     count = workers or cfg.workers
+    if count > 1:
+        # Migrate once here: workers that each migrate a fresh database race, and on SQLite
+        # the loser dies with "table already exists". Each worker then finds it up to date.
+        runtime().engine.dispose()
     if count > 1 and balanced_by_kernel():
         serve_workers(host or cfg.host, port or cfg.port, count, cfg.log_level.lower())
         return
