@@ -60,7 +60,6 @@ class ServingCache:
     >>> cache = ServingCache(clock)
     >>> cache.remember("k", lambda: 1), cache.remember("k", lambda: 2)
     (1, 1)
-
     >>> _ = clock.advance(seconds=TTL_SECONDS + 1)
     >>> cache.remember("k", lambda: 2)
     2
