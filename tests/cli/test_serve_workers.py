@@ -130,6 +130,26 @@ def test_sigterm_stops_every_worker(server: tuple[subprocess.Popen[bytes], int])
         httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
 
 
+def test_workers_stop_when_the_supervisor_is_killed(
+    server: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    process, _port = server
+    workers = _workers(process.pid)
+    process.kill()  # SIGKILL: the supervisor gets no chance to stop them itself
+    process.wait()
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, "workers outlived their supervisor"
+        time.sleep(0.2)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return "Z" not in Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+
+
 def test_a_port_in_use_fails_at_once_with_the_reason(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -13,8 +13,10 @@ The supervisor restarts a worker that dies and stops them all on SIGINT or SIGTE
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -43,9 +45,26 @@ def _reuse_port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(host: str, port: int, log_level: str) -> None:
+# prctl(2) option: the signal the kernel sends this process when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux for SIGTERM when the supervisor dies, however it dies.
+
+    A supervisor stopped by SIGKILL (the OOM killer, a test's cleanup) cannot stop its
+    workers, which would keep serving on the port with nobody to restart them.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before the request was in place
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _worker(host: str, port: int, log_level: str, parent: int) -> None:
     import uvicorn
 
+    _die_with_parent(parent)
     sock = _reuse_port_socket(host, port)
     sock.listen(BACKLOG)
     config = uvicorn.Config(APP, factory=True, log_level=log_level, access_log=False)
@@ -66,7 +85,9 @@ def serve_workers(host: str, port: int, workers: int, log_level: str) -> None:
     stopping = False
 
     def start() -> multiprocessing.process.BaseProcess:
-        process = context.Process(target=_worker, args=(host, port, log_level), daemon=False)
+        process = context.Process(
+            target=_worker, args=(host, port, log_level, os.getpid()), daemon=False
+        )
         process.start()
         started[id(process)] = time.monotonic()
         return process
