@@ -204,7 +204,9 @@ def test_a_server_cache_serves_the_old_model_while_the_retrained_one_loads_behin
         runtime, shop_id=shop.id, model=PopularityRecommender(), data=log_favouring("B")
     )
     clock.advance(seconds=31)
-    # The check is due: it starts behind the request, which gets the model held.
-    assert cache.get(shop.id, "recommend").model.predict(Query(k=1))[0].sku == "A"
+    # The check is due: it starts behind the request, which gets the model held. Holding
+    # the lock a reload takes keeps the reload from finishing first.
+    with cache._lock:
+        assert cache.get(shop.id, "recommend").model.predict(Query(k=1))[0].sku == "A"
     cache.wait_for_reload()
     assert cache.get(shop.id, "recommend").model.predict(Query(k=1))[0].sku == "B"
