@@ -350,3 +350,16 @@ def test_no_parameters_make_the_storefront_endpoints_fail(
         assert isinstance(body["items"], list)
     else:
         assert body.get("message") or body.get("detail"), body
+
+
+def test_a_nul_character_in_a_storefront_parameter_is_refused_with_a_reason(
+    fitted: dict[str, Any], client: TestClient, keys: Keys
+) -> None:
+    for path in ("", "/similar", "/bought-together"):
+        response = client.get(
+            f"/v1/recommendations{path}",
+            params={"sku": "LAMP\x00A"},
+            headers=auth(keys.publishable),
+        )
+        assert response.status_code == 422, response.text
+        assert "NUL" in response.json()["message"]

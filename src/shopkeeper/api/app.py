@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from shopkeeper import __version__
 from shopkeeper.api.errors import install_error_handlers
+from shopkeeper.api.input_guard import install_input_guard
 from shopkeeper.api.metrics import install_metrics
 from shopkeeper.api.routers import (
     competitor_prices,
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     install_error_handlers(app)
     install_metrics(app)
     install_security(app, settings, runtime)
+    install_input_guard(app)
     for router in API_ROUTERS:
         app.include_router(router)
     install_web(app)
