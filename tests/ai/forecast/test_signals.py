@@ -194,3 +194,22 @@ def test_without_regressors_it_is_the_local_forecaster() -> None:
     assert model.global_ids_ == ()
     assert model.global_ is None
     assert model.choices_ == model.local_.choices_
+
+
+def test_the_pooled_models_intervals_are_calibrated_on_its_validation_errors() -> None:
+    frame = _promoted_shop(noise_only=False, seed=0)
+    cut = DAYS[-15]
+    history, ahead = frame[frame["ds"] <= cut], frame[frame["ds"] > cut]
+    model = _model().fit(SalesSeries.from_frame(history))
+    assert set(model.global_ids_) == set("ABCDEFGH")
+    query = FutureQuery(horizon=14, unique_ids=model.global_ids_, future=ahead.drop(columns="y"))
+    got = model.predict(query).frame.merge(ahead[["unique_id", "ds", "y"]])
+    inside = (got["y"] >= got["lo-80"]) & (got["y"] <= got["hi-80"])
+    assert 0.7 <= inside.mean() <= 0.95
+    # Wider further out, never narrower; the 95 % interval holds the 80 % one.
+    assert (got["hi-95"] >= got["hi-80"]).all() and (got["lo-95"] <= got["lo-80"]).all()
+    bounds = np.asarray(model.interval_bounds_[80])
+    assert (np.diff(bounds[:, 1]) >= 0).all() and (np.diff(bounds[:, 0]) <= 0).all()
+    # The daily refit reuses the calibration measured on Sunday.
+    daily = model.reusing_choice().fit(SalesSeries.from_frame(history))
+    assert daily.interval_bounds_ == model.interval_bounds_

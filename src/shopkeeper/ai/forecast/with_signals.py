@@ -21,12 +21,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
+import numpy as np
 import pandas as pd
 from scipy.stats import ttest_rel  # type: ignore[import-untyped]
 
 from shopkeeper.ai.base import Model
 from shopkeeper.ai.forecast.future import FutureQuery
 from shopkeeper.ai.forecast.global_model import GlobalForecaster
+from shopkeeper.ai.forecast.intervals import step_bounds
 from shopkeeper.ai.forecast.local import LocalForecaster
 from shopkeeper.ai.forecast.prediction import Forecast, ForecastQuery
 from shopkeeper.ai.forecast.regressors import REGRESSORS, forget_future, persist
@@ -197,8 +199,14 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             )
             self.validation_: dict[str, float] = dict(self.chosen.get("validation", {}))
             self.signal_check_: dict[str, float] = dict(self.chosen.get("signal_check", {}))
+            self.interval_bounds_: dict[int, list[list[float]]] = {
+                int(level): bounds
+                for level, bounds in self.chosen.get("interval_bounds", {}).items()
+            }
         elif data.exogenous:
-            self.regressors_, self.validation_, self.signal_check_ = self._choose_regressors(data)
+            self.regressors_, errors, self.signal_check_ = self._choose_regressors(data)
+            self.validation_ = {u: round(v, 6) for u, v in _mae(errors).items()}
+            self.interval_bounds_ = self._interval_bounds(errors)
             wanted = {
                 uid
                 for uid, mae in self.validation_.items()
@@ -206,6 +214,7 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             }
         else:
             self.regressors_, self.validation_, self.signal_check_, wanted = (), {}, {}, set()
+            self.interval_bounds_ = {}
         self.global_: GlobalForecaster | None = None
         global_ids: set[str] = set()
         if wanted:
@@ -226,37 +235,53 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             "regressors": list(self.regressors_),
             "validation": dict(sorted(self.validation_.items())),
             "signal_check": self.signal_check_,
+            "interval_bounds": self.interval_bounds_,
         }
         return self
 
+    def _interval_bounds(self, errors: pd.DataFrame) -> dict[int, list[list[float]]]:
+        """Scaled error offsets per level and step, pooled over every validated series.
+
+        The pooled model's own (mlforecast) conformal intervals rest on a handful of
+        errors per series and step and came out narrow: 80 % intervals covered 69 % of the
+        days on the products that chose the model. These use the validation errors just
+        measured, each divided by its series' MAE and pooled per step
+        (:func:`~.intervals.step_bounds`), as the local models' intervals do.
+        """
+        if errors.empty:
+            return {}
+        scale = errors["unique_id"].map(_mae(errors)).replace(0.0, float("nan"))
+        scaled = (errors["error"] / scale).to_numpy(dtype="float64")
+        steps = errors["step"].to_numpy(dtype="int64")
+        return {
+            level: step_bounds(steps, scaled, level, self.horizon).round(6).tolist()
+            for level in self.levels
+        }
+
     def _choose_regressors(
         self, data: SalesSeries
-    ) -> tuple[tuple[str, ...], dict[str, float], dict[str, float]]:
+    ) -> tuple[tuple[str, ...], pd.DataFrame, dict[str, float]]:
         """The regressors, if they beat the same model without them on validation.
 
         Signals whose future is unknown on a forecast day can as well add noise as
         information, so they have to earn their place: both variants forecast the same
         windows and the regressors are kept only if they lower the products' errors
-        significantly (:data:`SIGNAL_P_VALUE`). Returns the regressors kept, the per-series
-        MAE of the variant kept, and both totals (with the test's p-value when run).
+        significantly (:data:`SIGNAL_P_VALUE`). Returns the regressors kept, the validation
+        errors of the variant kept, and both totals (with the test's p-value when run).
         """
         with_signals = self._validate(data, data.exogenous)
         without = self._validate(data, ())
-        common = sorted(set(with_signals) & set(without))
-        paired_with = [with_signals[u] for u in common]
-        paired_without = [without[u] for u in common]
+        mae_with, mae_without = _mae(with_signals), _mae(without)
+        common = sorted(set(mae_with) & set(mae_without))
+        paired_with = [mae_with[u] for u in common]
+        paired_without = [mae_without[u] for u in common]
         totals = {"with": round(sum(paired_with), 6), "without": round(sum(paired_without), 6)}
         keep = False
         if len(common) >= 2 and totals["with"] < totals["without"]:
             test = ttest_rel(paired_without, paired_with, alternative="greater")
             totals["p_value"] = round(float(test.pvalue), 6)
             keep = totals["p_value"] < SIGNAL_P_VALUE
-        chosen = with_signals if keep else without
-        return (
-            data.exogenous if keep else (),
-            {u: round(v, 6) for u, v in chosen.items()},
-            totals,
-        )
+        return (data.exogenous if keep else (), with_signals if keep else without, totals)
 
     def _recent(self, frame: pd.DataFrame, cut: pd.Timestamp | None, freq: str) -> SalesSeries:
         """The history up to ``cut`` (all when ``None``), its last ``train_days`` only."""
@@ -266,8 +291,9 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             part = part[part["ds"] > last - pd.Timedelta(days=self.train_days)]
         return SalesSeries(frame=part.reset_index(drop=True), freq=freq)
 
-    def _validate(self, data: SalesSeries, columns: tuple[str, ...]) -> dict[str, float]:
-        """Each series' MAE over the local validation windows, with these regressors."""
+    def _validate(self, data: SalesSeries, columns: tuple[str, ...]) -> pd.DataFrame:
+        """The global model's signed errors (``unique_id, step, error``) on the local
+        validation windows, with these regressors, for series validated on every window."""
         frame = data.frame[[*REQUIRED, *columns]]
         last = frame["ds"].max()
         step = pd.tseries.frequencies.to_offset(data.freq)
@@ -294,14 +320,23 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
                 FutureQuery(horizon=self.horizon, unique_ids=ids, future=future)
             ).frame
             merged = predicted.merge(ahead[list(REQUIRED)], on=["unique_id", "ds"])
-            errors.append(merged.assign(error=(merged["y"] - merged["mean"]).abs()))
+            merged = merged.sort_values(["unique_id", "ds"], kind="stable")
+            errors.append(
+                pd.DataFrame(
+                    {
+                        "unique_id": merged["unique_id"].astype(str),
+                        "step": merged.groupby("unique_id").cumcount() + 1,
+                        "error": merged["y"] - merged["mean"],
+                    }
+                )
+            )
         if not errors:
-            return {}
-        table = pd.concat(errors)
-        windows = table.groupby("unique_id")["ds"].size() // self.horizon
-        mae = table.groupby("unique_id")["error"].mean()
+            return pd.DataFrame({"unique_id": [], "step": [], "error": []})
+        table = pd.concat(errors, ignore_index=True)
+        windows = table.groupby("unique_id")["step"].size() // self.horizon
         # Only series validated on every window compare fairly with the local choice.
-        return {str(u): float(mae[u]) for u in mae.index if windows[u] == self.n_windows}
+        every = windows.index[windows == self.n_windows]
+        return table[table["unique_id"].isin(every)].reset_index(drop=True)
 
     def predict(self, query: ForecastQuery) -> Forecast:
         self.check_fitted()
@@ -312,9 +347,35 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             return Forecast(frame=local)
         narrowed = _narrowed(query, ids)
         found = self.global_.predict(narrowed).frame.assign(model=self.global_name_)
+        found = self._calibrated(found)
         kept = local[~local["unique_id"].isin(ids)]
         frame = pd.concat([kept, found[local.columns]], ignore_index=True)
         return Forecast(frame=frame.sort_values(["unique_id", "ds"]).reset_index(drop=True))
+
+    def _calibrated(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The global series' intervals from the pooled validation errors (when measured).
+
+        A series' interval is its validation MAE times the pooled offsets of its step;
+        series without a validation MAE keep the model's own interval.
+        """
+        if not self.interval_bounds_:
+            return frame
+        frame = frame.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+        scale = frame["unique_id"].map(self.validation_)
+        known = scale.notna().to_numpy()
+        steps = frame.groupby("unique_id").cumcount().to_numpy()
+        mean = frame["mean"].to_numpy(dtype="float64")
+        for level, bounds in self.interval_bounds_.items():
+            offsets = np.asarray(bounds, dtype="float64")
+            at = offsets[np.minimum(steps, len(offsets) - 1)]
+            unit = scale.to_numpy(dtype="float64")
+            # Demand is never negative; neither are the bounds.
+            low = np.maximum(mean + unit * at[:, 0], 0.0)
+            high = np.maximum(mean + unit * at[:, 1], 0.0)
+            for column, values in ((f"lo-{level}", low), (f"hi-{level}", high)):
+                if column in frame:
+                    frame[column] = np.where(known, values, frame[column].to_numpy())
+        return frame
 
     def explain(self, query: ForecastQuery, prediction: Forecast) -> Explanation:
         self.check_fitted()
@@ -401,6 +462,12 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             + left_out
         )
         return Explanation(summary, factors)
+
+
+def _mae(errors: pd.DataFrame) -> dict[str, float]:
+    """Each series' mean absolute validation error."""
+    mae = errors["error"].abs().groupby(errors["unique_id"]).mean()
+    return {str(u): float(v) for u, v in mae.items()}
 
 
 def _narrowed(query: ForecastQuery, ids: tuple[str, ...]) -> FutureQuery:
