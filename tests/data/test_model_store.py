@@ -13,7 +13,12 @@ import pytest
 from shopkeeper.ai.recommend import Interaction, InteractionLog, PopularityRecommender
 from shopkeeper.ai.recommend import RecommendQuery as Query
 from shopkeeper.core.config import Settings
-from shopkeeper.core.errors import ErrorCode, IncompatibleArtifactError, NotFoundError
+from shopkeeper.core.errors import (
+    ErrorCode,
+    IncompatibleArtifactError,
+    InvalidInputError,
+    NotFoundError,
+)
 from shopkeeper.data.database import make_engine, make_session_factory, transaction
 from shopkeeper.data.model_store import MANIFEST, PAYLOAD, ModelStore
 from shopkeeper.data.pii import PiiCipher
@@ -106,6 +111,49 @@ def test_fit_and_store_records_a_current_run(runtime: Runtime, shop: Shop) -> No
     models.make_current(runtime, shop_id=shop.id, run_id=first.id)
     rolled = models.load_current(runtime, shop_id=shop.id, capability="recommend")
     assert rolled.model.predict(Query(k=1))[0].sku == "A"
+
+
+def test_old_artifacts_are_pruned_but_the_current_and_newest_runs_keep_theirs(
+    runtime: Runtime, shop: Shop
+) -> None:
+    def store(sku: str) -> models.ModelRun:
+        return models.fit_and_store(
+            runtime, shop_id=shop.id, model=PopularityRecommender(), data=log_favouring(sku)
+        )
+
+    first = store("A")
+    store("B")
+    third = store("C")
+    # The first run is served again: pruning must spare it however old it gets.
+    models.make_current(runtime, shop_id=shop.id, run_id=first.id)
+    store_root = runtime.model_dir
+    assert models.prune_artifacts(runtime, shop_id=shop.id, capability="recommend", keep=1) == 1
+    with transaction(runtime.sessions) as session:
+        runs = {r.id: r for r in models.list_runs(session, shop.id, "recommend")}
+    assert len(runs) == 3  # rows stay for their metrics
+    assert runs[first.id].artifact is not None
+    assert runs[third.id].artifact is not None
+    second = next(r for r in runs.values() if r.id not in (first.id, third.id))
+    assert second.artifact is None
+    assert not (store_root / f"shop-{shop.id}" / "recommend" / f"run-{second.id}").exists()
+    assert (store_root / f"shop-{shop.id}" / "recommend" / f"run-{third.id}").exists()
+    with pytest.raises(NotFoundError, match="deleted to save space"):
+        models.make_current(runtime, shop_id=shop.id, run_id=second.id)
+    served = models.load_current(runtime, shop_id=shop.id, capability="recommend")
+    assert served.model.predict(Query(k=1))[0].sku == "A"
+
+
+def test_storing_a_run_prunes_beyond_the_kept_number(runtime: Runtime, shop: Shop) -> None:
+    for sku in "ABC":
+        models.fit_and_store(
+            runtime, shop_id=shop.id, model=PopularityRecommender(), data=log_favouring(sku)
+        )
+    assert models.prune_artifacts(runtime, shop_id=shop.id, capability="recommend") == 0
+    with transaction(runtime.sessions) as session:
+        runs = models.list_runs(session, shop.id, "recommend")
+    assert all(r.artifact is not None for r in runs)  # 3 runs, within the 20 kept
+    with pytest.raises(InvalidInputError):
+        models.prune_artifacts(runtime, shop_id=shop.id, capability="recommend", keep=0)
 
 
 def test_load_current_without_any_run_is_not_found(runtime: Runtime, shop: Shop) -> None:

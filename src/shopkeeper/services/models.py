@@ -84,6 +84,11 @@ def _to_run(row: ModelRunRow) -> ModelRun:
     )
 
 
+# Runs of one capability whose fitted models stay on disk for a rollback; older ones are
+# deleted (pricing refits six times a day: 20 runs are more than three days back).
+KEPT_ARTIFACTS = 20
+
+
 def model_store(runtime: Runtime) -> ModelStore:
     return ModelStore(runtime.model_dir, package_version=runtime.version)
 
@@ -169,7 +174,47 @@ def store_fitted(
             store.delete(artifact)
         raise
     log.info("model run %s: %s for shop %s", run.id, run.model_name, shop_id)
+    prune_artifacts(runtime, shop_id=shop_id, capability=capability)
     return run
+
+
+def prune_artifacts(
+    runtime: Runtime, *, shop_id: int, capability: str, keep: int = KEPT_ARTIFACTS
+) -> int:
+    """Delete the artifacts of a capability's runs older than its newest ``keep``.
+
+    Pricing refits every few hours and forecasting every night: without this, a year of
+    runs fills the disk with models nobody will load again. The current run always keeps
+    its artifact, so does any run among the newest ``keep`` (the rollback window); older
+    rows stay, without artifact, for their metrics. Returns how many artifacts were deleted.
+    """
+    if keep < 1:
+        raise InvalidInputError("keep at least one model artifact", keep=keep)
+    with transaction(runtime.sessions) as session:
+        newest = select(ModelRunRow.id).where(
+            ModelRunRow.shop_id == shop_id, ModelRunRow.capability == capability
+        )
+        kept = set(session.scalars(newest.order_by(ModelRunRow.id.desc()).limit(keep)))
+        old = session.scalars(
+            select(ModelRunRow).where(
+                ModelRunRow.shop_id == shop_id,
+                ModelRunRow.capability == capability,
+                ModelRunRow.artifact.is_not(None),
+                ModelRunRow.is_current.is_(False),
+            )
+        ).all()
+        pruned = [row for row in old if row.id not in kept]
+        paths = [str(row.artifact) for row in pruned]
+        for row in pruned:
+            row.artifact = None
+    # Files go after the rows are committed: a crash in between leaves an orphan folder,
+    # never a run that points to a missing artifact.
+    store = model_store(runtime)
+    for path in paths:
+        store.delete(path)
+    if paths:
+        log.info("pruned %d old %s model artifacts for shop %s", len(paths), capability, shop_id)
+    return len(paths)
 
 
 def _clear_current(session: Session, shop_id: int, capability: str) -> None:
@@ -212,8 +257,14 @@ def make_current(runtime: Runtime, *, shop_id: int, run_id: int) -> ModelRun:
     """Serve an earlier run again (a rollback after a bad retrain)."""
     with transaction(runtime.sessions) as session:
         row = session.get(ModelRunRow, run_id)
-        if row is None or row.shop_id != shop_id or row.artifact is None:
+        if row is None or row.shop_id != shop_id:
             raise NotFoundError(f"no stored model run {run_id}", run_id=run_id)
+        if row.artifact is None:
+            raise NotFoundError(
+                f"model run {run_id} cannot be served again: its model was deleted to save "
+                f"space (each capability keeps the models of its last {KEPT_ARTIFACTS} runs)",
+                run_id=run_id,
+            )
         _clear_current(session, shop_id, row.capability)
         row.is_current = True
         session.flush()
