@@ -13,11 +13,18 @@ demand at the current price from the stored forecast (the next seven days' mean)
 and the supplier's lead time (what the stock must last), the inventory simulator's holding
 cost (25 % of the unit cost a year, doubled for bulky products), the latest
 competitor prices, its locks and the rules in force for it.
+
+Where a product sits among its variants and brands comes from its ``attributes`` (no column
+holds it): ``family`` names the variants that move together, ``range`` the comparable
+products of different brands and ``brand_tier`` its rank there (a whole number, higher is
+more premium). :func:`placement` reads and checks them, so a mistyped tier refuses that
+product with its reason instead of stopping the run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -29,6 +36,7 @@ from sqlalchemy import func, select, true
 from shopkeeper.ai.inventory.simulator import BULKY_FACTOR, HOLDING_RATE
 from shopkeeper.ai.pricing.elasticity import Elasticity
 from shopkeeper.ai.pricing.optimiser import PriceQuestion
+from shopkeeper.core.errors import InvalidInputError
 from shopkeeper.data.tables import (
     PriceChangeRow,
     ProductForecastRow,
@@ -38,7 +46,7 @@ from shopkeeper.data.tables import (
     StockLevelRow,
     SupplierRow,
 )
-from shopkeeper.domain.pricing import PriceLock, PricingContext
+from shopkeeper.domain.pricing import PriceLock, PricingContext, RangePrice
 from shopkeeper.services.forecast_inputs import regressor_frames
 from shopkeeper.services.pricing_rules import PricingSetup
 from shopkeeper.services.runtime import Runtime
@@ -48,6 +56,7 @@ DEMAND_DAYS = 7
 COMPETITOR_DAYS = 7
 # A product seen discounted this much against its usual price was on promotion that day.
 PROMOTION_INDEX = 0.95
+FAMILY_KEY, RANGE_KEY, TIER_KEY = "family", "range", "brand_tier"
 
 
 def elasticity_frame(runtime: Runtime, shop_id: int, *, days: int = 365) -> pd.DataFrame:
@@ -85,8 +94,81 @@ def elasticity_frame(runtime: Runtime, shop_id: int, *, days: int = 365) -> pd.D
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where a product sits: its family of variants, its range and its brand tier there.
+
+    Examples
+    --------
+    >>> placement("OIL-P", {"family": "oil-p", "range": "olive-oil-1l", "brand_tier": "2"})
+    Placement(family_id='oil-p', range_id='olive-oil-1l', tier=2)
+    >>> placement("OIL-P", {"range": "olive-oil-1l", "brand_tier": "premium"})
+    Traceback (most recent call last):
+    ...
+    shopkeeper.core.errors.InvalidInputError: OIL-P: attribute brand_tier must be a whole number of 0 or more (higher is more premium); got 'premium'
+    """
+
+    family_id: str | None = None
+    range_id: str | None = None
+    tier: int | None = None
+
+
+def _name(sku: str, key: str, value: object) -> str | None:
+    # A CSV import writes every attribute as text, a JSON body may send a number.
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidInputError(
+            f"{sku}: attribute {key} must be a name; got {value!r}", sku=sku, field=key
+        )
+    return str(value).strip() or None
+
+
+def _tier(sku: str, value: object) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    tier: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        tier = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal():
+        tier = int(value.strip())
+    if tier is None or tier < 0:
+        raise InvalidInputError(
+            f"{sku}: attribute {TIER_KEY} must be a whole number of 0 or more (higher is more "
+            f"premium); got {value!r}",
+            sku=sku,
+            field=TIER_KEY,
+        )
+    return tier
+
+
+def placement(sku: str, attributes: Mapping[str, object] | None) -> Placement:
+    """The product's family, range and brand tier from its attributes (none: not placed).
+
+    Raises :class:`~shopkeeper.core.errors.InvalidInputError` when a tier is not a whole
+    number of 0 or more, or when a range comes without a tier or a tier without a range.
+    """
+    attributes = attributes or {}
+    family = _name(sku, FAMILY_KEY, attributes.get(FAMILY_KEY))
+    range_id = _name(sku, RANGE_KEY, attributes.get(RANGE_KEY))
+    tier = _tier(sku, attributes.get(TIER_KEY))
+    if (range_id is None) != (tier is None):
+        given, missing = (RANGE_KEY, TIER_KEY) if tier is None else (TIER_KEY, RANGE_KEY)
+        raise InvalidInputError(
+            f"{sku}: attribute {given} is set without {missing}; a brand tier is ranked "
+            "within a range, so set both or neither",
+            sku=sku,
+            field=missing,
+        )
+    return Placement(family, range_id, tier)
+
+
+@dataclass(frozen=True)
 class ProductFacts:
-    """What the database says of one product, for its question."""
+    """What the database says of one product, for its question.
+
+    ``misplaced`` is why its family, range or brand tier attributes cannot be read (such a
+    product is not priced: moving it alone could break its family or its range).
+    """
 
     sku: str
     category: str
@@ -98,6 +180,8 @@ class ProductFacts:
     forecast_per_day: float | None
     competitor_prices: tuple[Decimal, ...]
     opening_price: Decimal | None = None
+    place: Placement = field(default_factory=Placement)
+    misplaced: str | None = None
 
 
 def product_facts(
@@ -116,6 +200,7 @@ def product_facts(
                 ProductRow.price,
                 ProductRow.is_bulky,
                 SupplierRow.lead_time_days,
+                ProductRow.attributes,
             )
             .outerjoin(SupplierRow, SupplierRow.id == ProductRow.supplier_id)
             .where(ProductRow.shop_id == shop_id, ProductRow.status == "active")
@@ -158,21 +243,38 @@ def product_facts(
     latest: dict[str, list[Decimal]] = {}
     for sku, value in competitor:
         latest.setdefault(sku, []).append(Decimal(str(value)))
-    return [
-        ProductFacts(
-            sku=sku,
-            category=category or "",
-            cost=Decimal(cost or 0),
-            price=Decimal(price),
-            is_bulky=bool(bulky),
-            on_hand=float(stock[pid]) if pid in stock else None,
-            lead_time_days=float(lead) if lead is not None else None,
-            forecast_per_day=_daily_mean(forecasts.get(pid)),
-            competitor_prices=tuple(latest.get(sku, [])[-2:]),
-            opening_price=opening.get(pid),
+    facts = []
+    for pid, sku, category, cost, price, bulky, lead, attributes in rows:
+        try:
+            place, misplaced = placement(sku, attributes), None
+        except InvalidInputError as error:
+            place, misplaced = Placement(), error.message
+        facts.append(
+            ProductFacts(
+                sku=sku,
+                category=category or "",
+                cost=Decimal(cost or 0),
+                price=Decimal(price),
+                is_bulky=bool(bulky),
+                on_hand=float(stock[pid]) if pid in stock else None,
+                lead_time_days=float(lead) if lead is not None else None,
+                forecast_per_day=_daily_mean(forecasts.get(pid)),
+                competitor_prices=tuple(latest.get(sku, [])[-2:]),
+                opening_price=opening.get(pid),
+                place=place,
+                misplaced=misplaced,
+            )
         )
-        for pid, sku, category, cost, price, bulky, lead in rows
-    ]
+    return facts
+
+
+def range_prices(facts: list[ProductFacts]) -> tuple[RangePrice, ...]:
+    """The current price of every product placed in a range, for the brand-tier rule."""
+    return tuple(
+        RangePrice(f.sku, f.place.range_id, f.place.tier, f.price)
+        for f in facts
+        if f.place.range_id is not None and f.place.tier is not None
+    )
 
 
 def _daily_mean(points: list[dict[str, float]] | None) -> float | None:
@@ -186,8 +288,10 @@ def question_for(
     elasticity: Elasticity,
     setup: PricingSetup,
     locks: tuple[PriceLock, ...],
+    ranges: tuple[RangePrice, ...] = (),
 ) -> PriceQuestion:
-    """The optimiser's question for one product."""
+    """The optimiser's question for one product; ``ranges``: the prices of the products in
+    ranges (see :func:`range_prices`), which keep its brand tier in order."""
     # The inventory simulator's holding cost, so pricing and replenishment agree on it.
     factor = BULKY_FACTOR if facts.is_bulky else 1.0
     holding = facts.cost * Decimal(str(HOLDING_RATE * factor)) / 365
@@ -202,6 +306,9 @@ def question_for(
             cost=facts.cost,
             current_price=facts.price,
             day_start_price=facts.opening_price,
+            family_id=facts.place.family_id,
+            range_id=facts.place.range_id,
+            tier=facts.place.tier,
         ),
         rules=setup.rules_for(facts.sku, facts.category),
         elasticity=elasticity.mean,
@@ -213,4 +320,5 @@ def question_for(
         holding_cost=holding,
         competitor_prices=facts.competitor_prices,
         locks=locks,
+        range_prices=ranges,
     )

@@ -4,8 +4,10 @@ A run fits :class:`~shopkeeper.ai.pricing.elasticity.HierarchicalElasticityModel
 shop's sales at each price (stored as the ``pricing`` model run), asks
 :class:`~shopkeeper.ai.pricing.experiments.ThompsonPriceExperiments` for a quote per product
 (the best price for the shop's objective, or for a few products within the experiment
-budget a price drawn from the elasticity's uncertainty, to keep learning), and records each
-price that differs from the current one as a ``dynamic_price`` proposal through the
+budget a price drawn from the elasticity's uncertainty, to keep learning), moves the variants
+of each family together and keeps the brand tiers of each range in order
+(:mod:`~shopkeeper.services.pricing_families`), and records each price that differs from the
+current one as a ``dynamic_price`` proposal through the
 capability's mode: nothing when ``off``, waiting in the Inbox when ``suggest``, applied at
 once when ``auto`` (per shop, category or product). Waiting proposals of an earlier run are
 replaced. Every quote passed the guardrails; the applier checks the locks again when it
@@ -34,7 +36,13 @@ from shopkeeper.data.database import transaction
 from shopkeeper.data.tables import CapabilitySettingRow, PriceChangeRow, ProductRow
 from shopkeeper.domain.proposals import Capability, CapabilityMode, ProposalPublic
 from shopkeeper.services import audit, models, modes, proposals
-from shopkeeper.services.pricing_inputs import elasticity_frame, product_facts, question_for
+from shopkeeper.services.pricing_families import align_families_and_ranges, refusal
+from shopkeeper.services.pricing_inputs import (
+    elasticity_frame,
+    product_facts,
+    question_for,
+    range_prices,
+)
 from shopkeeper.services.pricing_rules import load_setup, locks_of
 from shopkeeper.services.runtime import Runtime
 
@@ -92,21 +100,28 @@ def run_pricing(runtime: Runtime, shop_id: int, *, on_step: Progress = _quiet) -
     with runtime.sessions() as session:
         setup = load_setup(session, shop_id)
         locks = locks_of(session, shop_id, now)
+    # A product whose family, range or tier attributes cannot be read is not priced.
+    refused = {f.sku: f.misplaced for f in facts if f.misplaced is not None}
+    placed = [f for f in facts if f.misplaced is None]
     estimates = model.predict(
         ElasticityQuery(
-            skus=tuple(f.sku for f in facts),
+            skus=tuple(f.sku for f in placed),
             day=now.date(),
-            categories={f.sku: f.category for f in facts},
+            categories={f.sku: f.category for f in placed},
         )
     )
+    ranges = range_prices(placed)
     questions = [
-        question_for(f, e, setup, locks.get(f.sku, ()))
-        for f, e in zip(facts, estimates, strict=True)
+        question_for(f, e, setup, locks.get(f.sku, ()), ranges)
+        for f, e in zip(placed, estimates, strict=True)
     ]
     on_step(f"quoting {len(questions)} products")
     experiments = ThompsonPriceExperiments(budget=setup.budget, seed=shop_id)
     found = experiments.plan(questions, setup.goal, now=now, round_index=_round_index(now))
-    changed = [q for q in found.quotes if q.price != q.current_price]
+    refused |= {e.details.get("sku", "?"): refusal(e) for e in found.refused}
+    aligned = align_families_and_ranges(found.quotes, questions, setup.goal, now)
+    refused = aligned.refused | refused  # a product's own refusal says more than its group's
+    changed = [q for q in aligned.quotes if q.price != q.current_price]
     applied = 0
     with transaction(runtime.sessions) as session:
         proposals.supersede(
@@ -118,11 +133,11 @@ def run_pricing(runtime: Runtime, shop_id: int, *, on_step: Progress = _quiet) -
     return PricingRunSummary(
         model_run_id=run.id,
         products=len(facts),
-        quoted=len(found.quotes),
+        quoted=len(aligned.quotes),
         changes=len(changed),
         applied=applied,
-        explored=found.explored,
-        refused={e.details.get("sku", "?"): e.message for e in found.refused},
+        explored=tuple(q.sku for q in aligned.quotes if q.explored),
+        refused=refused,
         seconds=round(time.perf_counter() - started, 3),
     )
 
