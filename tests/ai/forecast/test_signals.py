@@ -207,9 +207,11 @@ def test_the_pooled_models_intervals_are_calibrated_on_its_validation_errors() -
     inside = (got["y"] >= got["lo-80"]) & (got["y"] <= got["hi-80"])
     assert 0.7 <= inside.mean() <= 0.95
     # Wider further out, never narrower; the 95 % interval holds the 80 % one.
-    assert (got["hi-95"] >= got["hi-80"]).all() and (got["lo-95"] <= got["lo-80"]).all()
+    assert (got["hi-95"] >= got["hi-80"]).all()
+    assert (got["lo-95"] <= got["lo-80"]).all()
     bounds = np.asarray(model.interval_bounds_[80])
-    assert (np.diff(bounds[:, 1]) >= 0).all() and (np.diff(bounds[:, 0]) <= 0).all()
+    assert (np.diff(bounds[:, 1]) >= 0).all()
+    assert (np.diff(bounds[:, 0]) <= 0).all()
     # The daily refit reuses the calibration measured on Sunday.
     daily = model.reusing_choice().fit(SalesSeries.from_frame(history))
     assert daily.interval_bounds_ == model.interval_bounds_
