@@ -19,7 +19,8 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
 
-from shopkeeper.domain.pricing import CURRENCIES
+from shopkeeper.core.errors import InvalidInputError
+from shopkeeper.domain.pricing import currency_code
 from shopkeeper.domain.schemas import Sku, Strict
 from shopkeeper.domain.signals import date_alone_is_that_day
 
@@ -152,13 +153,10 @@ class CompetitorPriceIn(Strict):
     @field_validator("currency")
     @classmethod
     def _known_currency(cls, currency: str) -> str:
-        code = currency.strip().upper()
-        if code not in CURRENCIES:
-            raise ValueError(
-                f"unknown currency {currency[:10]!r}: use an ISO 4217 code such as EUR, USD, "
-                "GBP or JPY"
-            )
-        return code
+        try:
+            return currency_code(currency)
+        except InvalidInputError as error:
+            raise ValueError(error.message) from None  # pydantic reports it with the field
 
     @field_validator("observed_at", mode="before")
     @classmethod

@@ -29,6 +29,28 @@ CURRENCIES: frozenset[str] = frozenset(_CODES.split())
 _ENDING = re.compile(r"^(none|\.\d{1,3}|\d{1,4})$")
 
 
+def currency_code(value: object) -> str:
+    """``value`` as a known ISO 4217 code in capitals, or a clear refusal.
+
+    Examples
+    --------
+    >>> currency_code(" eur ")
+    'EUR'
+    >>> currency_code("EURO")
+    Traceback (most recent call last):
+    ...
+    shopkeeper.core.errors.InvalidInputError: unknown currency 'EURO': use an ISO 4217 code such as EUR, USD, GBP or JPY
+    """
+    code = value.strip().upper() if isinstance(value, str) else value
+    if code not in CURRENCIES:
+        shown = value[:10] if isinstance(value, str) else value
+        raise InvalidInputError(
+            f"unknown currency {shown!r}: use an ISO 4217 code such as EUR, USD, GBP or JPY",
+            field="currency",
+        )
+    return str(code)
+
+
 def format_share(share: Decimal) -> str:
     """``share`` as a percentage for messages.
 
@@ -140,13 +162,7 @@ class PricingRules:
     vat_rate: Decimal = Decimal("0")
 
     def __post_init__(self) -> None:
-        code = self.currency.upper() if isinstance(self.currency, str) else self.currency
-        if code not in CURRENCIES:
-            raise InvalidInputError(
-                f"unknown currency {self.currency!r}: use an ISO 4217 code such as EUR, USD, "
-                "GBP or JPY",
-                field="currency",
-            )
+        code = currency_code(self.currency)
         object.__setattr__(self, "currency", code)
         _check_common(self)
         for name in ("floor", "cap"):
