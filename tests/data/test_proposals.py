@@ -36,8 +36,15 @@ def add_product(
 
 
 def propose_price(
-    runtime: Runtime, shop: Shop, sku: str, old: str, new: str, **extra: Any
+    runtime: Runtime,
+    shop: Shop,
+    sku: str,
+    old: str,
+    new: str,
+    decided_with: str | None = None,
+    **extra: Any,
 ) -> int | None:
+    grouped = {"decided_with": decided_with} if decided_with else {}
     with transaction(runtime.sessions) as session:
         made = proposals.propose(
             session,
@@ -48,7 +55,7 @@ def propose_price(
             target=sku,
             summary=f"Move {sku} from {old} to {new}",
             explanation=WHY,
-            payload={"sku": sku, "old_price": old, "new_price": new},
+            payload={"sku": sku, "old_price": old, "new_price": new, **grouped},
             expected_effect={"margin_delta": "12.00"},
             **extra,
         )
@@ -246,6 +253,45 @@ def test_reject_keeps_price_and_reason(runtime: Runtime, shop: Shop) -> None:
         last = session.scalars(select(AuditLogRow).order_by(AuditLogRow.id.desc())).first()
     assert last is not None
     assert (last.action, last.reason) == ("proposal.rejected", "Black Friday pricing is fixed")
+
+
+def _statuses(runtime: Runtime, shop: Shop, ids: list[int | None]) -> list[str]:
+    with runtime.sessions() as session:
+        return [proposals.get_proposal(session, shop.id, i).status for i in ids if i is not None]
+
+
+def test_proposals_decided_together_are_approved_and_rejected_as_one(
+    runtime: Runtime, shop: Shop
+) -> None:
+    for sku in ("TEE-S", "TEE-M", "MUG-1", "MUG-2"):
+        add_product(runtime, shop, sku, "20.00", "8.00")
+    tees = [
+        propose_price(runtime, shop, s, "20.00", "22.00", "family:tee") for s in ("TEE-S", "TEE-M")
+    ]
+    mugs = [
+        propose_price(runtime, shop, s, "20.00", "18.00", "family:mug") for s in ("MUG-1", "MUG-2")
+    ]
+    with transaction(runtime.sessions) as session:
+        assert tees[1] is not None
+        assert mugs[0] is not None
+        proposals.approve(session, runtime.clock, shop_id=shop.id, proposal_id=tees[1], actor="o")
+        proposals.reject(session, runtime.clock, shop_id=shop.id, proposal_id=mugs[0], actor="o")
+    assert _statuses(runtime, shop, tees) == ["applied", "applied"]
+    assert _statuses(runtime, shop, mugs) == ["rejected", "rejected"]
+    assert price_of(runtime, shop, "TEE-S") == Decimal("22.00")
+    assert price_of(runtime, shop, "MUG-2") == Decimal("20.00")
+
+
+def test_a_refused_member_leaves_its_whole_group_waiting(runtime: Runtime, shop: Shop) -> None:
+    add_product(runtime, shop, "TEE-S", "20.00", "8.00")
+    add_product(runtime, shop, "TEE-M", "20.00", "8.00")
+    fine = propose_price(runtime, shop, "TEE-S", "20.00", "22.00", "family:tee")
+    below_cost = propose_price(runtime, shop, "TEE-M", "20.00", "5.00", "family:tee")
+    assert fine is not None
+    with transaction(runtime.sessions) as session, pytest.raises(GuardrailError):
+        proposals.approve(session, runtime.clock, shop_id=shop.id, proposal_id=fine, actor="o")
+    assert _statuses(runtime, shop, [fine, below_cost]) == ["proposed", "proposed"]
+    assert price_of(runtime, shop, "TEE-S") == Decimal("20.00")
 
 
 def test_expiry(runtime: Runtime, shop: Shop, clock: FakeClock) -> None:

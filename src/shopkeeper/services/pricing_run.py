@@ -21,6 +21,7 @@ automatic changes, as the price-change log records it.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -127,8 +128,12 @@ def run_pricing(runtime: Runtime, shop_id: int, *, on_step: Progress = _quiet) -
         proposals.supersede(
             session, runtime.clock, shop_id=shop_id, capability=Capability.PRICING, kinds=(KIND,)
         )
+        family_of = {q.context.sku: q.context.family_id for q in questions}
+        moving = Counter(family_of.get(quote.sku) for quote in changed)
         for quote in changed:
-            made = _propose(session, runtime, shop_id, quote, run.id, now)
+            family = family_of.get(quote.sku)
+            together = family if family is not None and moving[family] > 1 else None
+            made = _propose(session, runtime, shop_id, quote, run.id, now, together)
             applied += made is not None and made.status == "applied"
     return PricingRunSummary(
         model_run_id=run.id,
@@ -143,10 +148,20 @@ def run_pricing(runtime: Runtime, shop_id: int, *, on_step: Progress = _quiet) -
 
 
 def _propose(
-    session: Session, runtime: Runtime, shop_id: int, quote: PriceQuote, run_id: int, now: datetime
+    session: Session,
+    runtime: Runtime,
+    shop_id: int,
+    quote: PriceQuote,
+    run_id: int,
+    now: datetime,
+    family: str | None,
 ) -> ProposalPublic | None:
+    """Propose one price change; the changes of one ``family`` are decided together."""
     arrow = f"{quote.current_price} -> {quote.price} {quote.currency}"
     tried = " (price test)" if quote.explored else ""
+    # Approving only some variants would split the family's price ladder.
+    together = f"; decided with the rest of family {family}" if family is not None else ""
+    grouped = {"decided_with": f"family:{family}:run-{run_id}"} if family is not None else {}
     return proposals.propose(
         session,
         runtime.clock,
@@ -154,13 +169,14 @@ def _propose(
         capability=Capability.PRICING,
         kind=KIND,
         target=quote.sku,
-        summary=f"{quote.sku}: {arrow} ({quote.change_pct:+.1f}%){tried}",
+        summary=f"{quote.sku}: {arrow} ({quote.change_pct:+.1f}%){tried}{together}",
         explanation=quote.explanation(),
         payload={
             "sku": quote.sku,
             "old_price": str(quote.current_price),
             "new_price": str(quote.price),
             "explored": quote.explored,
+            **grouped,
         },
         expected_effect={
             "objective": quote.objective,

@@ -14,6 +14,10 @@ Lifecycle::
 An applier is a function registered per ``kind``; it performs the change in the caller's
 transaction and returns a dict stored as the proposal's ``result``. It raises
 ``GuardrailError`` to refuse, which leaves the proposal waiting and changes nothing.
+
+Proposals that only make sense together (the price changes of one product family) carry
+the same ``payload["decided_with"]`` key: approving or rejecting one decides every waiting
+proposal of its kind with that key, all or nothing.
 """
 
 from __future__ import annotations
@@ -233,11 +237,13 @@ def approve(
 ) -> ProposalPublic:
     """Approve a waiting proposal and apply it (or mark it approved if its kind has no applier)."""
     row = _open_row(session, clock, shop_id, proposal_id)
-    if row.kind in APPLIERS:
-        with session.begin_nested():
-            _apply(session, clock, row, actor)
-    else:
-        _decide(session, clock, row, ProposalStatus.APPROVED, actor, reason=row.summary)
+    # One savepoint for the group: a sibling its applier refuses leaves every one waiting.
+    with session.begin_nested():
+        for one in [row, *_decided_with(session, clock, row)]:
+            if one.kind in APPLIERS:
+                _apply(session, clock, one, actor)
+            else:
+                _decide(session, clock, one, ProposalStatus.APPROVED, actor, reason=one.summary)
     return to_public(row)
 
 
@@ -251,9 +257,36 @@ def reject(
     reason: str = "",
 ) -> ProposalPublic:
     row = _open_row(session, clock, shop_id, proposal_id)
-    row.result = {"reason": reason} if reason else None
-    _decide(session, clock, row, ProposalStatus.REJECTED, actor, reason=reason)
+    for one in [row, *_decided_with(session, clock, row)]:
+        one.result = {"reason": reason} if reason else None
+        _decide(session, clock, one, ProposalStatus.REJECTED, actor, reason=reason)
     return to_public(row)
+
+
+def _decided_with(session: Session, clock: Clock, row: ProposalRow) -> list[ProposalRow]:
+    """The other waiting, unexpired proposals that must be decided with ``row``."""
+    key = (row.payload or {}).get("decided_with")
+    if not key:
+        return []
+    now = clock.now()
+    waiting = session.scalars(
+        select(ProposalRow)
+        .where(
+            ProposalRow.shop_id == row.shop_id,
+            ProposalRow.kind == row.kind,
+            ProposalRow.status == ProposalStatus.PROPOSED.value,
+            ProposalRow.id != row.id,
+        )
+        .order_by(ProposalRow.id)
+    ).all()
+    # Filtered here rather than in SQL: JSON lookups differ between SQLite and PostgreSQL,
+    # and a shop has few waiting proposals of one kind.
+    return [
+        other
+        for other in waiting
+        if (other.payload or {}).get("decided_with") == key
+        and (other.expires_at is None or other.expires_at > now)
+    ]
 
 
 def expire_due(session: Session, clock: Clock, shop_id: int) -> int:

@@ -15,6 +15,7 @@ from shopkeeper.data.database import transaction
 from shopkeeper.data.tables import ProposalRow
 from shopkeeper.domain.proposals import CapabilityMode
 from shopkeeper.domain.shops import Shop
+from shopkeeper.services import proposals
 from shopkeeper.services.catalog import find_product
 from shopkeeper.services.pricing_inputs import Placement, placement
 from shopkeeper.services.pricing_rules import add_lock
@@ -78,6 +79,17 @@ def test_the_variants_of_a_family_take_one_common_change(runtime: Runtime, shop:
     )
     # LONE-1 is in no family: it keeps its own quote.
     assert _change(proposed["LONE-1"]) == Decimal("0.8")
+    assert "decided_with" not in proposed["LONE-1"].payload
+    # Approving one variant applies the whole family, never a split ladder.
+    assert "decided with the rest of family gift-set" in proposed["UMB-1"].summary
+    with transaction(runtime.sessions) as session:
+        proposals.approve(
+            session, runtime.clock, shop_id=shop.id, proposal_id=proposed["UMB-1"].id, actor="o"
+        )
+    prices = _prices(runtime, shop.id)
+    assert prices["SLOW-1"] == Decimal("24.00")
+    assert prices["FAST-1"] == Decimal(proposed["FAST-1"].payload["new_price"])
+    assert set(_proposed(runtime, shop.id)) == {"LONE-1"}
     assert summary.refused == {}
 
 
