@@ -17,7 +17,7 @@ from shopkeeper.data.importers.demo_loader import (
     load_generated_shop,
     shop_row_counts,
 )
-from shopkeeper.data.tables import CustomerRow, OrderLineRow, OrderRow, ProductRow
+from shopkeeper.data.tables import CustomerRow, OrderLineRow, OrderRow, ProductRow, ProposalRow
 from shopkeeper.domain.shops import ShopCreate
 from shopkeeper.services import customers as customer_service
 from shopkeeper.services.access import api_keys, users
@@ -157,6 +157,14 @@ def test_example_proposals_are_made_once(runtime: Runtime, tmp_path: Path) -> No
     built = build_demo_shop(runtime, config=SMALL)
     assert built.proposals is not None
     assert built.proposals >= 1
+    # Prices are among them: the demo's tier names (no ranges) must not refuse every product.
+    with runtime.sessions() as session:
+        priced = session.scalar(
+            select(func.count(ProposalRow.id)).where(
+                ProposalRow.shop_id == built.shop.id, ProposalRow.kind == "dynamic_price"
+            )
+        )
+    assert priced
     again = build_demo_shop(runtime, config=SMALL)
     assert again.proposals == built.proposals
 

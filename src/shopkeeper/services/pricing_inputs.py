@@ -17,7 +17,7 @@ competitor prices, its locks and the rules in force for it.
 Where a product sits among its variants and brands comes from its ``attributes`` (no column
 holds it): ``family`` names the variants that move together, ``range`` the comparable
 products of different brands and ``brand_tier`` its rank there (a whole number, higher is
-more premium). :func:`placement` reads and checks them, so a mistyped tier refuses that
+more premium, or a name of :data:`TIER_NAMES`). :func:`placement` reads and checks them, so a mistyped tier refuses that
 product with its reason instead of stopping the run.
 """
 
@@ -101,10 +101,14 @@ class Placement:
     --------
     >>> placement("OIL-P", {"family": "oil-p", "range": "olive-oil-1l", "brand_tier": "2"})
     Placement(family_id='oil-p', range_id='olive-oil-1l', tier=2)
-    >>> placement("OIL-P", {"range": "olive-oil-1l", "brand_tier": "premium"})
+    >>> placement("OIL-P", {"range": "olive-oil-1l", "brand_tier": "Premium"}).tier
+    2
+    >>> placement("OIL-P", {"brand_tier": "premium"})  # no range: the tier ranks nothing
+    Placement(family_id=None, range_id=None, tier=None)
+    >>> placement("OIL-P", {"range": "olive-oil-1l", "brand_tier": "gold"})
     Traceback (most recent call last):
     ...
-    shopkeeper.core.errors.InvalidInputError: OIL-P: attribute brand_tier must be a whole number of 0 or more (higher is more premium); got 'premium'
+    shopkeeper.core.errors.InvalidInputError: OIL-P: attribute brand_tier must be a whole number of 0 or more (higher is more premium) or one of budget, mid, premium, luxury; got 'gold'
     """
 
     family_id: str | None = None
@@ -123,18 +127,24 @@ def _name(sku: str, key: str, value: object) -> str | None:
     return str(value).strip() or None
 
 
+# Tier names a shop may write instead of numbers (the demo catalogue does), lowest first.
+TIER_NAMES = {"budget": 0, "mid": 1, "premium": 2, "luxury": 3}
+
+
 def _tier(sku: str, value: object) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     tier: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         tier = value
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal():
-        tier = int(value.strip())
+    elif isinstance(value, str):
+        text = value.strip()
+        tier = int(text) if text.isascii() and text.isdecimal() else TIER_NAMES.get(text.lower())
     if tier is None or tier < 0:
+        names = ", ".join(TIER_NAMES)
         raise InvalidInputError(
             f"{sku}: attribute {TIER_KEY} must be a whole number of 0 or more (higher is more "
-            f"premium); got {value!r}",
+            f"premium) or one of {names}; got {value!r}",
             sku=sku,
             field=TIER_KEY,
         )
@@ -144,20 +154,23 @@ def _tier(sku: str, value: object) -> int | None:
 def placement(sku: str, attributes: Mapping[str, object] | None) -> Placement:
     """The product's family, range and brand tier from its attributes (none: not placed).
 
-    Raises :class:`~shopkeeper.core.errors.InvalidInputError` when a tier is not a whole
-    number of 0 or more, or when a range comes without a tier or a tier without a range.
+    Raises :class:`~shopkeeper.core.errors.InvalidInputError` when a tier is neither a whole
+    number of 0 or more nor a known name, or when a range comes without a tier. A tier
+    without a range is ignored: it ranks a product only within a range.
     """
     attributes = attributes or {}
     family = _name(sku, FAMILY_KEY, attributes.get(FAMILY_KEY))
     range_id = _name(sku, RANGE_KEY, attributes.get(RANGE_KEY))
     tier = _tier(sku, attributes.get(TIER_KEY))
-    if (range_id is None) != (tier is None):
-        given, missing = (RANGE_KEY, TIER_KEY) if tier is None else (TIER_KEY, RANGE_KEY)
+    if range_id is None:
+        # A tier only ranks a product within a range; alone it constrains nothing.
+        return Placement(family)
+    if tier is None:
         raise InvalidInputError(
-            f"{sku}: attribute {given} is set without {missing}; a brand tier is ranked "
-            "within a range, so set both or neither",
+            f"{sku}: attribute {RANGE_KEY} is set without {TIER_KEY}; a range ranks its "
+            f"products by brand tier, so set both",
             sku=sku,
-            field=missing,
+            field=TIER_KEY,
         )
     return Placement(family, range_id, tier)
 
