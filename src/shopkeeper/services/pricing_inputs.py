@@ -281,13 +281,15 @@ def product_facts(
     return facts
 
 
-def range_prices(facts: list[ProductFacts]) -> tuple[RangePrice, ...]:
-    """The current price of every product placed in a range, for the brand-tier rule."""
-    return tuple(
-        RangePrice(f.sku, f.place.range_id, f.place.tier, f.price)
-        for f in facts
-        if f.place.range_id is not None and f.place.tier is not None
-    )
+def range_prices(facts: list[ProductFacts]) -> dict[str, tuple[RangePrice, ...]]:
+    """The current price of every product placed in a range, per range, for the brand-tier
+    rule (per range so that each question carries its own range only, not the shop's)."""
+    by_range: dict[str, list[RangePrice]] = {}
+    for f in facts:
+        if f.place.range_id is not None and f.place.tier is not None:
+            entry = RangePrice(f.sku, f.place.range_id, f.place.tier, f.price)
+            by_range.setdefault(f.place.range_id, []).append(entry)
+    return {range_id: tuple(entries) for range_id, entries in by_range.items()}
 
 
 def _daily_mean(points: list[dict[str, float]] | None) -> float | None:
@@ -301,10 +303,10 @@ def question_for(
     elasticity: Elasticity,
     setup: PricingSetup,
     locks: tuple[PriceLock, ...],
-    ranges: tuple[RangePrice, ...] = (),
+    ranges: Mapping[str, tuple[RangePrice, ...]] | None = None,
 ) -> PriceQuestion:
     """The optimiser's question for one product; ``ranges``: the prices of the products in
-    ranges (see :func:`range_prices`), which keep its brand tier in order."""
+    each range (see :func:`range_prices`), which keep its brand tier in order."""
     # The inventory simulator's holding cost, so pricing and replenishment agree on it.
     factor = BULKY_FACTOR if facts.is_bulky else 1.0
     holding = facts.cost * Decimal(str(HOLDING_RATE * factor)) / 365
@@ -333,5 +335,5 @@ def question_for(
         holding_cost=holding,
         competitor_prices=facts.competitor_prices,
         locks=locks,
-        range_prices=ranges,
+        range_prices=(ranges or {}).get(facts.place.range_id or "", ()),
     )
