@@ -143,15 +143,20 @@ def test_old_artifacts_are_pruned_but_the_current_and_newest_runs_keep_theirs(
     assert served.model.predict(Query(k=1))[0].sku == "A"
 
 
-def test_storing_a_run_prunes_beyond_the_kept_number(runtime: Runtime, shop: Shop) -> None:
-    for sku in "ABC":
+def test_storing_a_run_prunes_beyond_the_kept_number(
+    runtime: Runtime, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(models, "KEPT_ARTIFACTS", 2)
+    stored = [
         models.fit_and_store(
             runtime, shop_id=shop.id, model=PopularityRecommender(), data=log_favouring(sku)
         )
-    assert models.prune_artifacts(runtime, shop_id=shop.id, capability="recommend") == 0
+        for sku in "ABC"
+    ]
     with transaction(runtime.sessions) as session:
-        runs = models.list_runs(session, shop.id, "recommend")
-    assert all(r.artifact is not None for r in runs)  # 3 runs, within the 20 kept
+        runs = {r.id: r for r in models.list_runs(session, shop.id, "recommend")}
+    # Storing the third run deleted the first one's model; the two newest keep theirs.
+    assert [runs[r.id].artifact is not None for r in stored] == [False, True, True]
     with pytest.raises(InvalidInputError):
         models.prune_artifacts(runtime, shop_id=shop.id, capability="recommend", keep=0)
 

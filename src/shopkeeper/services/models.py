@@ -179,15 +179,17 @@ def store_fitted(
 
 
 def prune_artifacts(
-    runtime: Runtime, *, shop_id: int, capability: str, keep: int = KEPT_ARTIFACTS
+    runtime: Runtime, *, shop_id: int, capability: str, keep: int | None = None
 ) -> int:
-    """Delete the artifacts of a capability's runs older than its newest ``keep``.
+    """Delete the artifacts of a capability's runs older than its newest ``keep``
+    (:data:`KEPT_ARTIFACTS` when ``None``).
 
     Pricing refits every few hours and forecasting every night: without this, a year of
     runs fills the disk with models nobody will load again. The current run always keeps
     its artifact, so does any run among the newest ``keep`` (the rollback window); older
     rows stay, without artifact, for their metrics. Returns how many artifacts were deleted.
     """
+    keep = KEPT_ARTIFACTS if keep is None else keep
     if keep < 1:
         raise InvalidInputError("keep at least one model artifact", keep=keep)
     with transaction(runtime.sessions) as session:

@@ -205,8 +205,9 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
             }
         elif data.exogenous:
             self.regressors_, errors, self.signal_check_ = self._choose_regressors(data)
-            self.validation_ = {u: round(v, 6) for u, v in _mae(errors).items()}
-            self.interval_bounds_ = self._interval_bounds(errors)
+            mae = _mae(errors)
+            self.validation_ = {u: round(v, 6) for u, v in mae.items()}
+            self.interval_bounds_ = self._interval_bounds(errors, mae)
             wanted = {
                 uid
                 for uid, mae in self.validation_.items()
@@ -239,7 +240,9 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         }
         return self
 
-    def _interval_bounds(self, errors: pd.DataFrame) -> dict[int, list[list[float]]]:
+    def _interval_bounds(
+        self, errors: pd.DataFrame, mae: dict[str, float]
+    ) -> dict[int, list[list[float]]]:
         """Scaled error offsets per level and step, pooled over every validated series.
 
         The pooled model's own (mlforecast) conformal intervals rest on a handful of
@@ -250,7 +253,7 @@ class SignalForecaster(Model[SalesSeries, ForecastQuery, Forecast]):
         """
         if errors.empty:
             return {}
-        scale = errors["unique_id"].map(_mae(errors)).replace(0.0, float("nan"))
+        scale = errors["unique_id"].map(mae).replace(0.0, float("nan"))
         scaled = (errors["error"] / scale).to_numpy(dtype="float64")
         steps = errors["step"].to_numpy(dtype="int64")
         return {
