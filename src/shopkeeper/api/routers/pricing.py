@@ -6,22 +6,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy.orm import Session
 
 from shopkeeper.api.deps import RuntimeDep, SessionDep, require
+from shopkeeper.api.routers.proposals import add_capability_listing
 from shopkeeper.core.errors import InvalidInputError
 from shopkeeper.domain.access import Scope
 from shopkeeper.domain.proposals import (
     Capability,
     CapabilityMode,
     CapabilitySetting,
-    ProposalPublic,
-    ProposalStatus,
 )
-from shopkeeper.domain.schemas import Page, Strict
-from shopkeeper.services import modes, proposals
+from shopkeeper.domain.schemas import Strict
+from shopkeeper.services import modes
 from shopkeeper.services.access.principal import Principal
 from shopkeeper.services.pricing_rules import PricingSetup, add_lock, load_setup, set_rules
 from shopkeeper.services.pricing_run import kill_switch, run_pricing
@@ -231,20 +230,8 @@ def post_lock(runtime: RuntimeDep, session: SessionDep, who: Writer, lock: LockI
     )
 
 
-@router.get("/proposals", response_model=Page[ProposalPublic])
-def list_pricing_proposals(
-    session: SessionDep,
-    who: Reader,
-    status: ProposalStatus | None = ProposalStatus.PROPOSED,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=proposals.MAX_PAGE)] = 50,
-) -> Page[ProposalPublic]:
-    """Price changes proposed by pricing runs, each with its reason and expected effect."""
-    return proposals.list_proposals(
-        session,
-        who.shop_id,
-        status=status,
-        capability=Capability.PRICING,
-        offset=offset,
-        limit=limit,
-    )
+add_capability_listing(
+    router,
+    Capability.PRICING,
+    "Price changes proposed by pricing runs, each with its reason and expected effect.",
+)

@@ -32,6 +32,30 @@ def list_proposals(
     )
 
 
+def add_capability_listing(target: APIRouter, capability: Capability, summary: str) -> None:
+    """Add ``GET /proposals`` to a capability's router: its proposals, waiting ones by default."""
+
+    def list_capability_proposals(
+        session: SessionDep,
+        who: Reader,
+        status: ProposalStatus | None = ProposalStatus.PROPOSED,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=proposals.MAX_PAGE)] = 50,
+    ) -> Page[ProposalPublic]:
+        return proposals.list_proposals(
+            session, who.shop_id, status=status, capability=capability, offset=offset, limit=limit
+        )
+
+    target.add_api_route(
+        "/proposals",
+        list_capability_proposals,
+        methods=["GET"],
+        response_model=Page[ProposalPublic],
+        name=f"list_{capability.value}_proposals",
+        description=summary,
+    )
+
+
 @router.get("/{proposal_id}", response_model=ProposalPublic)
 def get_proposal(proposal_id: int, session: SessionDep, who: Reader) -> ProposalPublic:
     return proposals.get_proposal(session, who.shop_id, proposal_id)

@@ -10,12 +10,13 @@ from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from shopkeeper.api.deps import RuntimeDep, SessionDep, require
+from shopkeeper.api.routers.proposals import add_capability_listing
 from shopkeeper.core.errors import InvalidInputError
 from shopkeeper.domain.access import Scope
-from shopkeeper.domain.proposals import Capability, ProposalPublic, ProposalStatus
-from shopkeeper.domain.schemas import Page, Strict
+from shopkeeper.domain.proposals import Capability, ProposalPublic
+from shopkeeper.domain.schemas import Strict
 from shopkeeper.domain.suppliers import PurchaseOrderPublic
-from shopkeeper.services import proposals, purchase_orders
+from shopkeeper.services import purchase_orders
 from shopkeeper.services.access.principal import Principal
 from shopkeeper.services.replenish_run import run_replenishment
 from shopkeeper.services.shops import get_shop
@@ -42,23 +43,11 @@ class PlanResult(BaseModel):
     spikes: list[str]
 
 
-@router.get("/proposals", response_model=Page[ProposalPublic])
-def list_replenishment_proposals(
-    session: SessionDep,
-    who: Annotated[Principal, Depends(require(Scope.PROPOSALS_READ))],
-    status: ProposalStatus | None = ProposalStatus.PROPOSED,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=proposals.MAX_PAGE)] = 50,
-) -> Page[ProposalPublic]:
-    """Purchase orders and clearances proposed, each with its reason (waiting ones by default)."""
-    return proposals.list_proposals(
-        session,
-        who.shop_id,
-        status=status,
-        capability=Capability.REPLENISH,
-        offset=offset,
-        limit=limit,
-    )
+add_capability_listing(
+    router,
+    Capability.REPLENISH,
+    "Purchase orders and clearances proposed, each with its reason (waiting ones by default).",
+)
 
 
 @router.post("/plan", response_model=PlanResult)
