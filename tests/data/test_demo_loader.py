@@ -157,7 +157,7 @@ def test_example_proposals_are_made_once(runtime: Runtime, tmp_path: Path) -> No
     built = build_demo_shop(runtime, config=SMALL)
     assert built.proposals is not None
     assert built.proposals >= 1
-    # Prices are among them: the demo's tier names (no ranges) must not refuse every product.
+    # Prices are among them: the demo's tier names and ranges must not refuse every product.
     with runtime.sessions() as session:
         priced = session.scalar(
             select(func.count(ProposalRow.id)).where(

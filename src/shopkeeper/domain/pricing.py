@@ -21,6 +21,13 @@ from shopkeeper.core.money import minor_units
 # An explicit list rather than babel's: babel is not a dependency, and its list holds
 # currencies (VND, UGX...) whose ISO minor units disagree with core.money's rounding table.
 # Every code here rounds the same way in Money and in the guardrails.
+# The product attributes that place a product for pricing: its family (variants that move
+# together), its range and its brand tier within that range.
+FAMILY_KEY, RANGE_KEY, TIER_KEY = "family", "range", "brand_tier"
+# Brand tier names a shop may write instead of numbers (the demo catalogue does), lowest
+# first: a range ranks its products by these.
+BRAND_TIERS = {"budget": 0, "mid": 1, "premium": 2, "luxury": 3}
+
 _CODES = (
     "AED AUD BGN BHD BRL CAD CHF CLP CNY COP CZK DKK EGP EUR GBP HKD HUF IDR ILS INR ISK JPY "
     "KRW KWD MAD MXN MYR NOK NZD PEN PHP PLN RON RSD SAR SEK SGD THB TND TRY TWD UAH USD ZAR"

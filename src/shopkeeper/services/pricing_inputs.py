@@ -17,7 +17,7 @@ competitor prices, its locks and the rules in force for it.
 Where a product sits among its variants and brands comes from its ``attributes`` (no column
 holds it): ``family`` names the variants that move together, ``range`` the comparable
 products of different brands and ``brand_tier`` its rank there (a whole number, higher is
-more premium, or a name of :data:`TIER_NAMES`). :func:`placement` reads and checks them, so a mistyped tier refuses that
+more premium, or a name of :data:`BRAND_TIERS`). :func:`placement` reads and checks them, so a mistyped tier refuses that
 product with its reason instead of stopping the run.
 """
 
@@ -46,7 +46,15 @@ from shopkeeper.data.tables import (
     StockLevelRow,
     SupplierRow,
 )
-from shopkeeper.domain.pricing import PriceLock, PricingContext, RangePrice
+from shopkeeper.domain.pricing import (
+    BRAND_TIERS,
+    FAMILY_KEY,
+    RANGE_KEY,
+    TIER_KEY,
+    PriceLock,
+    PricingContext,
+    RangePrice,
+)
 from shopkeeper.services.forecast_inputs import regressor_frames
 from shopkeeper.services.pricing_rules import PricingSetup
 from shopkeeper.services.runtime import Runtime
@@ -56,7 +64,6 @@ DEMAND_DAYS = 7
 COMPETITOR_DAYS = 7
 # A product seen discounted this much against its usual price was on promotion that day.
 PROMOTION_INDEX = 0.95
-FAMILY_KEY, RANGE_KEY, TIER_KEY = "family", "range", "brand_tier"
 
 
 def elasticity_frame(runtime: Runtime, shop_id: int, *, days: int = 365) -> pd.DataFrame:
@@ -127,10 +134,6 @@ def _name(sku: str, key: str, value: object) -> str | None:
     return str(value).strip() or None
 
 
-# Tier names a shop may write instead of numbers (the demo catalogue does), lowest first.
-TIER_NAMES = {"budget": 0, "mid": 1, "premium": 2, "luxury": 3}
-
-
 def _tier(sku: str, value: object) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -139,9 +142,9 @@ def _tier(sku: str, value: object) -> int | None:
         tier = value
     elif isinstance(value, str):
         text = value.strip()
-        tier = int(text) if text.isascii() and text.isdecimal() else TIER_NAMES.get(text.lower())
+        tier = int(text) if text.isascii() and text.isdecimal() else BRAND_TIERS.get(text.lower())
     if tier is None or tier < 0:
-        names = ", ".join(TIER_NAMES)
+        names = ", ".join(BRAND_TIERS)
         raise InvalidInputError(
             f"{sku}: attribute {TIER_KEY} must be a whole number of 0 or more (higher is more "
             f"premium) or one of {names}; got {value!r}",

@@ -11,9 +11,12 @@ import pytest
 
 from shopkeeper.core.errors import ErrorCode, InvalidInputError
 from shopkeeper.data.importers.demo import DemoShopConfig, GeneratedShop, generate_shop
+from shopkeeper.services.pricing_inputs import placement
 
 # fmt: off
 SMALL = {"n_products": 150, "n_customers": 1500, "months": 12, "sessions_per_day": 40}
+GROUPED = DemoShopConfig(n_products=400, n_customers=300, months=2, sessions_per_day=0,
+                         events_days=1)
 TINY = {"n_products": 60, "n_customers": 300, "months": 4, "sessions_per_day": 10,
         "events_days": 30}
 EVENT_TYPES = {"view", "click", "add_to_cart", "remove_from_cart", "search", "checkout_start",
@@ -113,6 +116,41 @@ def test_catalogue_is_consistent(shop: GeneratedShop) -> None:
     assert shop.suppliers["lead_time_days"].between(3, 21).all()
     consumables = set(products.loc[products["is_consumable"], "sku"])
     assert consumables == set(shop.truth["repurchase_interval_days"])
+
+
+def test_catalogue_has_families_and_ranges_pricing_can_keep() -> None:
+    products = generate_shop(GROUPED).products
+    skus, attributes = products["sku"].to_list(), products["attributes"].to_list()
+    # placement() is how pricing reads them: it refuses a malformed family, range or tier.
+    places = [placement(sku, a) for sku, a in zip(skus, attributes, strict=True)]
+    families: dict[str, list[int]] = {}
+    ranges: dict[str, list[int]] = {}
+    for i, place in enumerate(places):
+        if place.family_id is not None:
+            families.setdefault(place.family_id, []).append(i)
+        if place.range_id is not None:
+            ranges.setdefault(place.range_id, []).append(i)
+    assert families
+    assert ranges
+    in_family = {i for members in families.values() for i in members}
+    in_range = {i for members in ranges.values() for i in members}
+    assert not in_family & in_range
+    assert 0.05 <= len(in_family | in_range) / len(products) <= 0.3  # seen, not everywhere
+    for members in families.values():  # the sizes of one product
+        rows = products.iloc[members]
+        assert len(members) > 1
+        assert rows["brand"].nunique() == 1
+        assert rows["size"].is_unique
+    for members in ranges.values():  # one product per tier, dearer with each tier up
+        assert len(members) > 1
+        assert products.iloc[members]["category"].nunique() == 1
+        ladder = sorted((places[i].tier, float(products["price"].iloc[i])) for i in members)
+        tiers = [tier for tier, _ in ladder]
+        prices = [price for _, price in ladder]
+        assert len(set(tiers)) == len(tiers)
+        assert prices == sorted(set(prices)), f"tier order broken at list prices: {ladder}"
+    again = generate_shop(GROUPED).products["attributes"].to_list()
+    assert again == attributes
 
 
 def test_orders_and_lines_add_up(shop: GeneratedShop) -> None:

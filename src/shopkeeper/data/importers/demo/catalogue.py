@@ -52,6 +52,8 @@ class Catalogue:
     interval_days: IntArray  # true repurchase interval, 0 for durables
     launch_day: IntArray  # index in the calendar; negative means before the history
     category_start: IntArray
+    noun: tuple[str, ...]  # the words of each title, which group products
+    qualifier: tuple[str, ...]
 
     @property
     def skus(self) -> list[str]:
@@ -134,7 +136,7 @@ def build_catalogue(
     use_second = rng.random(n) < 0.3
     supplier_idx = np.where(use_second, secondary[category], primary[category])
 
-    frame = _product_frame(
+    frame, noun, qualifier = _product_frame(
         category, tier, cost, list_price, consumable, launch_day, supplier_idx, suppliers, cal, rng
     )
     return Catalogue(
@@ -149,6 +151,8 @@ def build_catalogue(
         interval_days,
         launch_day,
         category_start,
+        noun,
+        qualifier,
     )
 
 
@@ -163,9 +167,12 @@ def _product_frame(
     suppliers: pd.DataFrame,
     cal: ShopCalendar,
     rng: np.random.Generator,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
+    """The product rows, with each product's noun and qualifier (they are not columns)."""
     n = len(category)
     titles: list[str] = []
+    nouns: list[str] = []
+    qualifiers: list[str] = []
     descriptions: list[str] = []
     sizes: list[str | None] = []
     attributes: list[dict[str, str]] = []
@@ -187,6 +194,8 @@ def _product_frame(
             attrs["pack_size"] = str(1 + int(picks[i, 6] * 3))
         title = f"{brand} {noun} {qualifier}" + (f" {size}" if size else "")
         titles.append(title)
+        nouns.append(noun)
+        qualifiers.append(qualifier)
         sizes.append(size)
         attributes.append(attrs)
         detail = ", ".join(f"{k.replace('_', ' ')} : {v}" for k, v in attrs.items())
@@ -206,7 +215,7 @@ def _product_frame(
     bulky_category = np.array([CATEGORIES[k].bulky for k in category])
     # Listed the morning before the launch day, so the first orders find it in the catalogue.
     created_local = cal.days[0] + pd.to_timedelta(launch_day - 1, unit="D") + pd.Timedelta(hours=10)
-    return pd.DataFrame(
+    products = pd.DataFrame(
         {
             "sku": [f"{CATEGORIES[k].code}-{i + 1:05d}" for i, k in enumerate(category)],
             "title": frame["title"].to_list(),
@@ -225,3 +234,4 @@ def _product_frame(
             "created_at": created_local.tz_localize("Europe/Paris").tz_convert("UTC"),
         }
     )
+    return products, tuple(nouns), tuple(qualifiers)

@@ -20,6 +20,7 @@ from .discovery import sample_discovery
 from .local_events import event_calendar, event_multipliers
 from .order_frames import build_order_tables
 from .pricing import build_prices
+from .product_groups import group_attributes
 from .repurchase import add_repurchases
 from .seasonality import holiday_multipliers, holidays_in, yearly_profiles
 from .session_events import build_events
@@ -144,6 +145,9 @@ def generate_shop(config: DemoShopConfig, progress: Progress | None = None) -> G
     signal_frame = build_signals(weather, events, trends, competitor, cal)
     products = cat.products.copy()
     products["price"] = prices.list_price[-1]
+    # Grouped at the prices the shop ends on, the ones pricing will start from.
+    grouped = group_attributes(cat, prices.list_price[-1])
+    products["attributes"] = pd.Series(grouped, index=products.index, dtype=object)
     truth = build_truth(
         config, cal, cat, PlantedEffects(weekday, yearly, holidays, prices, events, trends, watched)
     )
