@@ -11,9 +11,11 @@ EUR 20 per purchase order, for three policies:
 (a) ``small_shop``: every 14 days, order up to 4 weeks of the last 30 days' mean demand;
 (b) ``textbook_ss``: (s, S), 95 % normal safety stock from the last 8 weeks, S = s + EOQ;
 (c) ``ours``: :func:`~shopkeeper.ai.inventory.policy.plan_reorders` fed by
-    :class:`~shopkeeper.ai.forecast.local.LocalForecaster` forecasts refitted every 14 days
-    (Walmart: every 28 days, weekly model),
-    one review cycle per supplier (:class:`~shopkeeper.ai.inventory.forecast_policy.ForecastPolicy`).
+    :class:`~shopkeeper.ai.forecast.local.LocalForecaster` forecasts as the shop runs them:
+    models chosen weekly and refitted every day on that choice
+    (:class:`~shopkeeper.ai.inventory.forecast_feed.DailyLocalFeed`; Walmart: a weekly
+    model refitted every 28 days), one review cycle per supplier
+    (:class:`~shopkeeper.ai.inventory.forecast_policy.ForecastPolicy`).
 
 Data sets:
 
@@ -31,8 +33,10 @@ Data sets:
   interval half-width is the weekly one over sqrt(7), so that seven independent days add
   up to the weekly error.
 
-Ours' knobs (safety factor, emergency level, longest review cycle) were chosen with
-``--tune`` on demo seed 7 and are reported on seed 42; Walmart is never tuned on.
+Ours runs at the shop's defaults (service level 95 %, safety factor 1, review cycles of at
+most 14 days). ``--tune`` grids these knobs on demo seed 7 and names the cheapest setting
+that stocks out on at most 3 % of product-days and serves at least the textbook policy's
+fill rate; seed 42 and Walmart are never tuned on.
 
 Also reported, to show what the targets hinge on: (a') policy (a) with its cover stretched
 week by week until it stocks out no more than ours, and the three policies again on the
@@ -63,8 +67,8 @@ from benchmarks.machine import machine
 from shopkeeper.ai.forecast.local import LocalForecaster
 from shopkeeper.ai.forecast.prediction import ForecastQuery
 from shopkeeper.ai.forecast.series import SalesSeries
-from shopkeeper.ai.inventory.forecast_feed import RefitFeed, local_forecast
-from shopkeeper.ai.inventory.forecast_policy import DemandForecast, ForecastPolicy
+from shopkeeper.ai.inventory.forecast_feed import DailyLocalFeed, RefitFeed
+from shopkeeper.ai.inventory.forecast_policy import DemandForecast, ForecastFeed, ForecastPolicy
 from shopkeeper.ai.inventory.metrics import FORWARD_DAYS, forward_demand, score
 from shopkeeper.ai.inventory.policies import SmallShopPolicy, TextbookSSPolicy
 from shopkeeper.ai.inventory.simulator import InventorySetup, Policy, simulate
@@ -72,18 +76,20 @@ from shopkeeper.data.importers.demo import DemoShopConfig, generate_shop
 
 RESULTS = Path(__file__).resolve().parent / "results"
 WALMART = Path(__file__).resolve().parents[2] / "shared" / "data" / "walmart_store_sales"
-REFIT_EVERY = 14
+# The demo's models are chosen weekly and refitted daily on that choice, as in the shop.
+SELECT_EVERY = 7
 # Weekly season-52 fits are slow (about 10 s for 40 series); a weekly model gains little
 # from a refit every two weeks anyway.
 WALMART_REFIT_EVERY = 28
 MAX_REVIEW_DAYS = 14
-# Chosen with --tune on demo seed 7 (results/inventory_tuning.json), never on seed 42.
+# The shop's defaults. On demo seed 7 (--tune, results/inventory_tuning.json) all 18 grid
+# settings met the service targets and the cheapest cost 1.7 % less; never tuned on seed 42.
 OURS = {"safety_factor": 1.0, "service_level": 0.95, "max_review_days": MAX_REVIEW_DAYS}
 ARTICLE = {"stockout_pct": (12.0, 3.0), "overstock_pct": (28.0, 8.0), "storage_cost": (100, 55)}
 SIMULATED = 90 + 365
 
 
-def horizon(refit_every: int = REFIT_EVERY) -> int:
+def horizon(refit_every: int = 1) -> int:
     """Forecast days needed: staleness between refits + longest lead time + longest cycle."""
     return refit_every + 21 + MAX_REVIEW_DAYS + 1
 
@@ -250,7 +256,7 @@ def moq_fitting_overstock(result: Any, setup: InventorySetup) -> float:
     return 100.0 * float(np.mean(above[days] / held[days])) if days.any() else 0.0
 
 
-def policies(feed: RefitFeed, knobs: dict[str, Any]) -> dict[str, Policy]:
+def policies(feed: ForecastFeed, knobs: dict[str, Any]) -> dict[str, Policy]:
     return {
         "small_shop": SmallShopPolicy(),
         "textbook_ss": TextbookSSPolicy(),
@@ -286,7 +292,7 @@ TERMS_KEYS = ("stockout_pct", "overstock_pct", "storage_cost", "total_cost", "se
 
 
 def terms_sensitivity(
-    setup: InventorySetup, feed: RefitFeed, knobs: dict[str, Any]
+    setup: InventorySetup, feed: ForecastFeed, knobs: dict[str, Any]
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, change in TERMS.items():
@@ -301,7 +307,7 @@ def terms_sensitivity(
 
 
 def evaluate(
-    setup: InventorySetup, feed: RefitFeed, knobs: dict[str, Any], *, sensitivity: bool = False
+    setup: InventorySetup, feed: ForecastFeed, knobs: dict[str, Any], *, sensitivity: bool = False
 ) -> dict[str, Any]:
     """Every policy on one setup, with ours' reductions and the targets."""
     rows: dict[str, dict[str, float]] = {}
@@ -381,17 +387,29 @@ def table(name: str, block: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def tune(setup: InventorySetup, feed: RefitFeed) -> dict[str, Any]:
-    """Grid over ours' knobs; the best is the lowest total cost with stockout <= 3 %."""
+def tune(setup: InventorySetup, feed: ForecastFeed) -> dict[str, Any]:
+    """Grid over ours' knobs; the best is the lowest total cost that meets the service targets.
+
+    Those are the issue's: stockout at most 3 % and a fill rate at least the textbook's on
+    the same demand (its own row is measured first). Without such knobs, the cheapest
+    with stockout at most 3 %.
+    """
+    textbook, _ = run(setup, TextbookSSPolicy())
+    print(f"  textbook_ss: {textbook}", flush=True)
     trials = []
-    for safety, service, cycle in product((0.7, 1.0), (0.9, 0.95), (7, 14)):
-        knobs = {"safety_factor": safety, "service_level": service, "max_review_days": cycle}
+    for safety, service, cycle in product((0.7, 1.0, 1.3), (0.9, 0.95, 0.98), (7, 14)):
+        knobs: dict[str, Any] = {
+            "safety_factor": safety,
+            "service_level": service,
+            "max_review_days": cycle,
+        }
         metrics, _ = run(setup, ForecastPolicy(feed, **knobs))
         trials.append({**knobs, **metrics})
         print(f"  {knobs}: {metrics}", flush=True)
-    fine = [t for t in trials if t["stockout_pct"] <= 3.0] or trials
-    best = min(fine, key=lambda t: t["total_cost"])
-    return {"trials": trials, "best": best}
+    fine = [t for t in trials if t["stockout_pct"] <= 3.0]
+    served = [t for t in fine if t["service_level_pct"] >= textbook["service_level_pct"]]
+    best = min(served or fine or trials, key=lambda t: t["total_cost"])
+    return {"textbook_ss": textbook, "trials": trials, "best": best}
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -427,13 +445,15 @@ def main(argv: list[str] | None = None) -> int:
             "bulky_factor": 2.0,
             "order_cost": 20.0,
             "overstock_window_days": FORWARD_DAYS,
-            "forecast_refit_every_days": {"demo": REFIT_EVERY, "walmart": WALMART_REFIT_EVERY},
+            "forecast_refit_every_days": {"demo": 1, "walmart": WALMART_REFIT_EVERY},
+            "model_selection_every_days": {"demo": SELECT_EVERY, "walmart": WALMART_REFIT_EVERY},
         },
         "ours": OURS,
     }
+    feed: ForecastFeed
     if args.tune:
         setup, info = demo_setup(args.seed, args.products)
-        feed = RefitFeed(lambda h: local_forecast(h, horizon=horizon()), every=REFIT_EVERY)
+        feed = DailyLocalFeed(horizon=horizon(), select_every=SELECT_EVERY)
         report["demo"] = {"data": info, **tune(setup, feed)}
         out = args.out or RESULTS / "inventory_tuning.json"
     else:
@@ -442,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
             began = time.perf_counter()
             if name == "demo":
                 setup, info = demo_setup(args.seed, args.products)
-                feed = RefitFeed(lambda h: local_forecast(h, horizon=horizon()), every=REFIT_EVERY)
+                feed = DailyLocalFeed(horizon=horizon(), select_every=SELECT_EVERY)
             else:
                 setup, info = walmart_setup(args.series, args.seed)
                 feed = RefitFeed(weekly_forecast, every=WALMART_REFIT_EVERY)
