@@ -177,8 +177,8 @@ class OursPolicy:
             )
             for i, e in enumerate(estimates)
         ]  # fmt: skip
-        index = view.day * market.settings.updates_per_day + view.update
-        plan = self.experiments.plan(questions, now=moment(market, view), round_index=index)
+        # One experiment period per day: the model learns from one row per product and day.
+        plan = self.experiments.plan(questions, now=moment(market, view), period=view.day)
         self.explored += len(plan.explored)
         self.rounds += 1
         return np.array([cents(q.price) for q in plan.quotes], dtype=np.int64)

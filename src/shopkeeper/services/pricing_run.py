@@ -74,9 +74,10 @@ class PricingRunSummary:
     seconds: float = 0.0
 
 
-def _round_index(now: datetime) -> int:
-    # One Thompson round per hour: two runs in the same hour draw the same prices.
-    return int(now.timestamp() // 3600)
+def _experiment_period(now: datetime) -> int:
+    # One experiment period per day: the elasticities are read from daily sales, so a price
+    # test held all day is one the next fit can see (runs that day keep the same draws).
+    return now.date().toordinal()
 
 
 def run_pricing(runtime: Runtime, shop_id: int, *, on_step: Progress = _quiet) -> PricingRunSummary:
@@ -118,7 +119,7 @@ def run_pricing(runtime: Runtime, shop_id: int, *, on_step: Progress = _quiet) -
     ]
     on_step(f"quoting {len(questions)} products")
     experiments = ThompsonPriceExperiments(budget=setup.budget, seed=shop_id)
-    found = experiments.plan(questions, setup.goal, now=now, round_index=_round_index(now))
+    found = experiments.plan(questions, setup.goal, now=now, period=_experiment_period(now))
     refused |= {e.details.get("sku", "?"): refusal(e) for e in found.refused}
     aligned = align_families_and_ranges(found.quotes, questions, setup.goal, now)
     refused = aligned.refused | refused  # a product's own refusal says more than its group's

@@ -54,7 +54,14 @@ def _change(proposal: ProposalRow) -> Decimal:
 
 def _free(runtime: Runtime, shop: Shop, mode: CapabilityMode = CapabilityMode.SUGGEST) -> None:
     _mode(runtime, shop.id, mode)
-    _rules(runtime, shop.id, max_change_per_update="0.2", max_change_per_day="0.3")
+    # No price tests: these checks follow the greedy quotes.
+    _rules(
+        runtime,
+        shop.id,
+        max_change_per_update="0.2",
+        max_change_per_day="0.3",
+        explore_share="0",
+    )
 
 
 @pytest.mark.usefixtures("priced")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shopkeeper.ai.pricing.experiments import ExperimentBudget, ThompsonPriceExperiments
+from shopkeeper.ai.pricing.experiments import (
+    ExperimentBudget,
+    ExperimentRound,
+    ThompsonPriceExperiments,
+)
 from shopkeeper.ai.pricing.guardrails import apply_guardrails
 from shopkeeper.ai.pricing.optimiser import PriceQuestion, optimise_price
 from shopkeeper.core.errors import InvalidInputError
@@ -59,13 +63,11 @@ def shop(n: int, sd: float = 0.8, seed: int = 0) -> list[PriceQuestion]:
     st.floats(0.05, 2.0),
 )
 def test_exploration_stays_within_the_budget_and_the_guardrails(
-    share: float, loss: float, round_index: int, n: int, sd: float
+    share: float, loss: float, period: int, n: int, sd: float
 ) -> None:
-    questions = shop(n, sd=sd, seed=round_index)
+    questions = shop(n, sd=sd, seed=period)
     budget = ExperimentBudget(explore_share=share, max_loss_share=loss)
-    plan = ThompsonPriceExperiments(budget=budget, seed=3).plan(
-        questions, now=NOW, round_index=round_index
-    )
+    plan = ThompsonPriceExperiments(budget=budget, seed=3).plan(questions, now=NOW, period=period)
     assert len(plan.quotes) == n
     assert len(plan.explored) <= plan.explore_limit <= math.ceil(share * n)
     assert plan.expected_loss <= plan.loss_budget + 1e-9
@@ -104,16 +106,50 @@ def test_uncertain_products_get_explored_when_the_budget_allows() -> None:
     assert ThompsonPriceExperiments(budget=generous, seed=1).plan(sure, now=NOW).explored == ()
 
 
-def test_the_same_seed_and_round_plan_the_same_experiments() -> None:
+def test_the_same_seed_and_period_plan_the_same_experiments() -> None:
     questions = shop(40, sd=1.0)
     planner = ThompsonPriceExperiments(budget=ExperimentBudget(explore_share=0.5), seed=5)
-    first = planner.plan(questions, now=NOW, round_index=7)
+    first = planner.plan(questions, now=NOW, period=7)
     again = ThompsonPriceExperiments(budget=ExperimentBudget(explore_share=0.5), seed=5).plan(
-        questions, now=NOW, round_index=7
+        questions, now=NOW, period=7
     )
     assert first == again
-    others = [planner.plan(questions, now=NOW, round_index=r).explored for r in range(8, 12)]
+    others = [planner.plan(questions, now=NOW, period=r).explored for r in range(8, 12)]
     assert any(o != first.explored for o in others)
+
+
+def _draws(plan: ExperimentRound) -> dict[str, str]:
+    """The elasticity each explored product was priced for, as its reason states it."""
+    return {q.sku: q.reason.split(" drawn ")[0] for q in plan.quotes if q.explored}
+
+
+def test_an_experiment_holds_for_its_whole_period() -> None:
+    questions = shop(40, sd=1.0)
+    planner = ThompsonPriceExperiments(
+        budget=ExperimentBudget(explore_share=1.0, max_loss_share=1.0), seed=5
+    )
+    morning = planner.plan(questions, now=NOW, period=3)
+    # Four hours later the prices stand where the morning put them.
+    moved = [
+        replace(
+            q,
+            context=replace(
+                q.context, current_price=quote.price, day_start_price=q.context.current_price
+            ),
+        )
+        for q, quote in zip(questions, morning.quotes, strict=True)
+    ]
+    afternoon = planner.plan(moved, now=NOW + timedelta(hours=4), period=3)
+    assert len(morning.explored) >= 5
+    held = _draws(afternoon)
+    for sku, quote, later in zip(
+        (q.context.sku for q in questions), morning.quotes, afternoon.quotes, strict=True
+    ):
+        if quote.explored:
+            # Tested again at the same draw, or left at the draw's price by the guardrails.
+            assert held.get(sku) == _draws(morning)[sku] or later.price == quote.price
+    next_day = planner.plan(moved, now=NOW + timedelta(days=1), period=4)
+    assert _draws(next_day) != {sku: held.get(sku) for sku in next_day.explored}
 
 
 def test_locked_products_are_refused_not_quoted() -> None:
