@@ -24,6 +24,7 @@ same period plans the same experiments for the same questions.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -107,6 +108,21 @@ class _Pair:
     drawn: GuardedPrice
 
 
+def _product_draws(seed: int, period: int, skus: Sequence[str]) -> tuple[list[float], list[float]]:
+    """Per product, its normal draw and its place in the queue for the budget.
+
+    Both depend on the product, the seed and the period only, so a product keeps them when
+    others are added, locked or removed during the period.
+    """
+    draws: list[float] = []
+    places: list[float] = []
+    for sku in skus:
+        rng = np.random.default_rng([seed, period, zlib.crc32(sku.encode())])
+        draws.append(float(rng.standard_normal()))
+        places.append(float(rng.random()))
+    return draws, places
+
+
 class ThompsonPriceExperiments:
     """Thompson-sampling price experiments under a budget.
 
@@ -152,10 +168,11 @@ class ThompsonPriceExperiments:
         keep the same draws, so an experiment lasts the whole period.
         """
         rng = np.random.default_rng([self.seed, period])
-        noise = rng.standard_normal(len(questions))
+        noise, queue = _product_draws(self.seed, period, [q.context.sku for q in questions])
         pairs: list[_Pair] = []
+        places: list[float] = []
         refused: list[PriceRefusedError] = []
-        for question, z in zip(questions, noise, strict=True):
+        for question, z, place in zip(questions, noise, queue, strict=True):
             try:
                 candidates = candidate_prices(question, now, max_candidates=self.max_candidates)
             except PriceRefusedError as error:
@@ -165,13 +182,14 @@ class ThompsonPriceExperiments:
             draw = float(np.clip(question.elasticity + question.elasticity_sd * z, *_DRAW_RANGE))
             drawn = best_candidate(question.with_elasticity(draw), goal, candidates)
             pairs.append(_Pair(question, candidates, greedy, draw, drawn))
+            places.append(place)
 
         share = self.budget.explore_share * len(pairs)
         limit = int(share) + int(rng.random() < share - int(share))
         budget = self.budget.max_loss_share * sum(max(p.greedy.expected.profit, 0.0) for p in pairs)
         chosen: dict[int, tuple[PriceQuote, float]] = {}
         spent = 0.0
-        for i in rng.permutation(len(pairs)):
+        for i in np.argsort(places, kind="stable"):
             if len(chosen) >= limit:
                 break
             pair = pairs[i]

@@ -148,6 +148,9 @@ def test_an_experiment_holds_for_its_whole_period() -> None:
         if quote.explored:
             # Tested again at the same draw, or left at the draw's price by the guardrails.
             assert held.get(sku) == _draws(morning)[sku] or later.price == quote.price
+    # A product taken out of the run (locked, say) leaves the others' draws as they were.
+    without_first = planner.plan(moved[1:], now=NOW + timedelta(hours=4), period=3)
+    assert _draws(without_first) == {s: d for s, d in held.items() if s != "SKU-0"}
     next_day = planner.plan(moved, now=NOW + timedelta(days=1), period=4)
     assert _draws(next_day) != {sku: held.get(sku) for sku in next_day.explored}
 
