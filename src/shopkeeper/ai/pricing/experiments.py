@@ -106,6 +106,7 @@ class _Pair:
     greedy: PriceQuote
     draw: float
     drawn: GuardedPrice
+    place: float  # the product's place in the queue for the budget
 
 
 def _product_draws(seed: int, period: int, skus: Sequence[str]) -> tuple[list[float], list[float]]:
@@ -170,7 +171,6 @@ class ThompsonPriceExperiments:
         rng = np.random.default_rng([self.seed, period])
         noise, queue = _product_draws(self.seed, period, [q.context.sku for q in questions])
         pairs: list[_Pair] = []
-        places: list[float] = []
         refused: list[PriceRefusedError] = []
         for question, z, place in zip(questions, noise, queue, strict=True):
             try:
@@ -181,15 +181,14 @@ class ThompsonPriceExperiments:
             greedy = optimise_price(question, goal, now=now, candidates=candidates)
             draw = float(np.clip(question.elasticity + question.elasticity_sd * z, *_DRAW_RANGE))
             drawn = best_candidate(question.with_elasticity(draw), goal, candidates)
-            pairs.append(_Pair(question, candidates, greedy, draw, drawn))
-            places.append(place)
+            pairs.append(_Pair(question, candidates, greedy, draw, drawn, place))
 
         share = self.budget.explore_share * len(pairs)
         limit = int(share) + int(rng.random() < share - int(share))
         budget = self.budget.max_loss_share * sum(max(p.greedy.expected.profit, 0.0) for p in pairs)
         chosen: dict[int, tuple[PriceQuote, float]] = {}
         spent = 0.0
-        for i in np.argsort(places, kind="stable"):
+        for i in np.argsort([p.place for p in pairs], kind="stable"):
             if len(chosen) >= limit:
                 break
             pair = pairs[i]
