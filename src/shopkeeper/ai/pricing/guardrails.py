@@ -119,8 +119,10 @@ def _margin_bound(context: PricingContext, rules: PricingRules) -> Bound:
 def _change_bounds(
     rule: GuardrailRule, share: Decimal, base: Decimal, label: str, q: Decimal
 ) -> tuple[Bound, Bound]:
-    aim = f"move at most {format_share(share)} {label} {base}"
-    limit = f"the limit of {format_share(share)} {label} {base}"
+    # Shown in the currency's unit: a price read from the database carries 4 decimals.
+    shown = base.quantize(q)
+    aim = f"move at most {format_share(share)} {label} {shown}"
+    limit = f"the limit of {format_share(share)} {label} {shown}"
     low = _ceil(max(base * (1 - share), Decimal(0)), q)
     return Bound(low, rule, aim, limit), Bound(_floor(base * (1 + share), q), rule, aim, limit)
 
@@ -136,7 +138,9 @@ def _tier_bounds(
     lows, highs = [], []
     if below:
         top = max(below, key=lambda p: p.price)
-        what = f"{top.sku} ({top.price}), a lower brand tier of range {context.range_id}"
+        what = (
+            f"{top.sku} ({top.price.quantize(q)}), a lower brand tier of range {context.range_id}"
+        )
         lows.append(
             Bound(
                 _ceil(top.price, q),
@@ -147,7 +151,7 @@ def _tier_bounds(
         )
     if above:
         bottom = min(above, key=lambda p: p.price)
-        what = f"{bottom.sku} ({bottom.price}), a higher brand tier of range {context.range_id}"
+        what = f"{bottom.sku} ({bottom.price.quantize(q)}), a higher brand tier of range {context.range_id}"
         highs.append(
             Bound(
                 _floor(bottom.price, q),

@@ -225,3 +225,19 @@ def test_the_quote_explains_itself() -> None:
     ]
     assert "cheapest competitor (18.50)" in quote.reason
     assert quote.expected.profit >= quote.at_current.profit
+
+
+def test_a_binding_limit_names_the_price_in_the_currency_unit() -> None:
+    # Prices read back from the database carry four decimals.
+    question = PriceQuestion(
+        PricingContext("MUG-1", cost=D("8"), current_price=D("24.9900")),
+        PricingRules(
+            "EUR", ending=".99", prices_include_vat=False, max_change_per_update=D("0.05")
+        ),
+        elasticity=-1.4,
+        elasticity_sd=0.3,
+        base_units=10.0,
+    )
+    reason = optimise_price(question, now=NOW).reason
+    assert "the limit of 5% from the current price 24.99 holds it there" in reason
+    assert "24.9900" not in reason
