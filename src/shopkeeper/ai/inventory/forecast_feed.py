@@ -186,13 +186,11 @@ def local_forecast(
     >>> forecast.mean.round(1).tolist()
     [[10.0, 10.0, 10.0], [0.0, 0.0, 0.0]]
     """
-    model = LocalForecaster(
-        horizon=horizon,
-        validation_horizon=validation_horizon,
-        n_windows=n_windows,
-        levels=(level,),
-    ).fit(_sales(history))
-    return _demand_forecast(model, history.shape[1], horizon, level)
+    # One day of the daily feed: it chooses the models on this history and forecasts.
+    feed = DailyLocalFeed(
+        horizon=horizon, validation_horizon=validation_horizon, n_windows=n_windows, level=level
+    )
+    return feed(history.shape[0] - 1, history)
 
 
 def _sales(history: FloatArray) -> SalesSeries:
