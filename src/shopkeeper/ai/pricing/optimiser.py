@@ -205,6 +205,20 @@ def objective_values(question: PriceQuestion, goal: Goal, prices: Array) -> Arra
     return np.where(margin >= floor - 1e-12, units + 1.0 + float(np.max(units)), margin - 1.0)
 
 
+def rises_with_price(question: PriceQuestion) -> bool:
+    """Whether the question's elasticity says demand rises with the price (not priced on).
+
+    Examples
+    --------
+    >>> from shopkeeper.domain.pricing import PricingContext, PricingRules
+    >>> ctx = PricingContext("MUG-1", cost=Decimal("8"), current_price=Decimal("24.99"))
+    >>> q = PriceQuestion(ctx, PricingRules("EUR"), elasticity=0.4, base_units=3.0)
+    >>> rises_with_price(q), rises_with_price(q.with_elasticity(-1.2))
+    (True, False)
+    """
+    return question.elasticity >= 0
+
+
 def _best(question: PriceQuestion, prices: Array, scores: Array) -> int:
     """The best score's index; near-ties go to the price closest to the current one."""
     best = float(np.max(scores))
@@ -250,6 +264,13 @@ def optimise_price(
     'elasticity -1.40 ±0.30: a 4.0% rise to 25.99 loses 5.3% of units but gains 0.40 EUR/day profit; the limit of 5% from the current price 24.99 holds it there; stock covers 42 days'
     """
     found = candidates or candidate_prices(question, now, max_candidates=max_candidates)
+    upward = rises_with_price(question)
+    if upward:
+        # Every objective would ride an upward-sloping curve to the cap. Sales that say so
+        # come from too little price variation (or a demand shift at a price change), not
+        # from a product people buy more of because it costs more: the price stays where the
+        # guardrails allow it, and price tests (drawn below zero) measure the real slope.
+        found = Candidates(found.prices[:1], found.bounds)
     prices = np.array([float(g.price) for g in found.prices])
     scores = objective_values(question, goal, prices)
     chosen = _best(question, prices, scores)
@@ -273,4 +294,5 @@ def optimise_price(
         at_current=outlook(question, question.context.current_price, goal),
         binding=edge.limit if edge is not None else None,
         candidates=len(prices),
+        upward=upward,
     )

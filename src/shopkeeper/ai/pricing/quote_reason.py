@@ -98,13 +98,20 @@ def describe(
     at_current: Outlook,
     binding: str | None,
     candidates: int,
+    upward: bool = False,
 ) -> PriceQuote:
-    """Assemble the quote and its one-line reason."""
+    """Assemble the quote and its one-line reason; ``upward``: the elasticity says demand
+    rises with the price, which the optimiser does not price on."""
     ctx = question.context
     currency = question.rules.currency
     head = f"elasticity {question.elasticity:.2f} ±{question.elasticity_sd:.2f}"
     price, current = guarded.price, ctx.current_price
-    if price == current:
+    if price == current and upward:
+        parts = [
+            f"{head}: sales so far show demand rising with the price, not a curve to price "
+            f"on; {price} stays until price tests measure it"
+        ]
+    elif price == current:
         parts = [f"{head}: {price} stays, no allowed price does better for {goal}"]
     else:
         move = f"a {abs(_pct(float(price), float(current))):.1f}% {'rise' if price > current else 'cut'}"

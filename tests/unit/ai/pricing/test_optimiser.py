@@ -69,7 +69,8 @@ def questions(draw: st.DrawFn) -> PriceQuestion:
     return PriceQuestion(
         PricingContext("SKU-1", cost=cost, current_price=current, day_start_price=opening),
         rules,
-        elasticity=draw(st.floats(-6, -0.2)),
+        # Above zero too: an estimate of demand rising with the price must obey them as well.
+        elasticity=draw(st.floats(-6, 1.0)),
         elasticity_sd=draw(st.floats(0, 1.5)),
         base_units=draw(st.floats(0, 200)),
         stock=stock,
@@ -241,3 +242,24 @@ def test_a_binding_limit_names_the_price_in_the_currency_unit() -> None:
     reason = optimise_price(question, now=NOW).reason
     assert "the limit of 5% from the current price 24.99 holds it there" in reason
     assert "24.9900" not in reason
+
+
+@pytest.mark.parametrize("objective", list(Objective))
+def test_an_estimate_of_demand_rising_with_the_price_holds_the_price(
+    objective: Objective,
+) -> None:
+    # Followed, such an estimate would take every objective to the cap.
+    q = question(elasticity=0.4, elasticity_sd=0.3, stock=400.0, stock_days=30.0)
+    quote = optimise_price(q, Goal(objective), now=NOW, max_candidates=500)
+    assert quote.price == q.context.current_price
+    assert "demand rising with the price" in quote.reason
+    assert "19.00 stays until price tests measure it" in quote.reason
+
+
+def test_a_held_price_still_moves_where_a_guardrail_requires() -> None:
+    # 10.50 over a cost of 10 breaks a 20% minimum margin: the guardrails lift it anyway.
+    q = question(current="10.50", elasticity=0.4, rules=wide_rules(min_margin=D("0.2")))
+    quote = optimise_price(q, now=NOW, max_candidates=500)
+    assert quote.price > q.context.current_price
+    assert obeys_every_rule(quote.price, q)
+    assert "stays until price tests" not in quote.reason
