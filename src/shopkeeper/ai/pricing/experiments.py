@@ -40,6 +40,7 @@ from shopkeeper.ai.pricing.optimiser import (
     candidate_prices,
     optimise_price,
     outlook,
+    rises_with_price,
 )
 from shopkeeper.ai.pricing.quote_reason import PriceQuote
 from shopkeeper.core.errors import InvalidInputError
@@ -201,7 +202,12 @@ class ThompsonPriceExperiments:
                 continue
             spent += loss
             narrowed = Candidates((pair.drawn,), pair.candidates.bounds)
-            quote = optimise_price(pair.question, goal, now=now, candidates=narrowed)
+            # A posterior that says demand rises with the price would describe the test as
+            # "a rise sells more": the test is explained under the slope it was priced for.
+            asked = pair.question
+            if rises_with_price(asked):
+                asked = asked.with_elasticity(pair.draw, asked.elasticity_sd)
+            quote = optimise_price(asked, goal, now=now, candidates=narrowed)
             note = (
                 f"experiment: priced for elasticity {pair.draw:.2f} drawn from the posterior, "
                 f"expected to give up {loss:.2f} {quote.currency}/day to learn"

@@ -166,3 +166,19 @@ def test_locked_products_are_refused_not_quoted() -> None:
 def test_a_budget_outside_zero_to_one_is_refused() -> None:
     with pytest.raises(InvalidInputError):
         ExperimentBudget(max_loss_share=-0.1)
+
+
+def test_a_product_whose_estimate_rises_with_the_price_is_only_moved_by_a_test() -> None:
+    upward = [replace(q, elasticity=0.3, elasticity_sd=0.5) for q in shop(30)]
+    plan = ThompsonPriceExperiments(
+        budget=ExperimentBudget(explore_share=0.5, max_loss_share=1.0), seed=3
+    ).plan(upward, now=NOW)
+    assert plan.explored
+    for question, quote in zip(upward, plan.quotes, strict=True):
+        if quote.explored:
+            # Explained under the drawn, downward slope: a rise loses units.
+            assert quote.elasticity < 0
+            assert "more units" not in quote.reason
+        else:
+            assert quote.price == question.context.current_price
+            assert "stays until price tests measure it" in quote.reason
