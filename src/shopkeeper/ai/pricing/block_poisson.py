@@ -5,7 +5,8 @@ The model, for row ``r`` of product ``i``::
     log E[y_r] = offset_r + a_i + b_i * x_r + z_r @ theta
 
 with Gaussian priors ``a_i ~ N(a0_i, va)``, ``b_i ~ N(m_i, v_i)``, ``theta ~ N(0, vt)`` and a
-quasi-Poisson likelihood scaled by ``1 / dispersion``. The maximum a posteriori fit is found by
+quasi-Poisson likelihood scaled by ``1 / dispersion``, in which a censored row (the stock ran
+out) counts as ``P(Y >= y)``. The maximum a posteriori fit is found by
 Newton's method on the log posterior; its Hessian is the posterior precision of the Laplace
 approximation, from which the marginal variance of every slope is read.
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp  # type: ignore[import-untyped]
 from numpy.typing import NDArray
+from scipy.stats import poisson  # type: ignore[import-untyped]
 
 Array = NDArray[np.float64]
 
@@ -76,6 +78,27 @@ def _curvature(
     return _Curvature(inv11, inv12, inv22, inv_b1, inv_b2, b1, b2, schur_inv)
 
 
+def _score_weights(
+    y: Array, mu: Array, censored: NDArray[np.bool_], phi: float
+) -> tuple[Array, Array]:
+    """Each row's curvature and score in its linear predictor.
+
+    A seen count ``y`` gives ``mu`` and ``y - mu``. A censored one (demand was at least
+    ``y``: the stock ran out) gives ``mu - Var[Y | Y >= y]`` and ``E[Y | Y >= y] - mu``, the
+    derivatives of ``log P(Y >= y)``; with ``P_k = P(Y >= k)``, ``E[Y 1(Y >= y)] = mu P_(y-1)``
+    and ``E[Y (Y - 1) 1(Y >= y)] = mu² P_(y-2)``.
+    """
+    w, r = mu.copy(), y - mu
+    if censored.any():
+        s, m = y[censored], mu[censored]
+        tail = poisson.logsf(s - 1, m)  # log P(Y >= s)
+        mean = m * np.exp(poisson.logsf(s - 2, m) - tail)
+        second = m * m * np.exp(poisson.logsf(s - 3, m) - tail) + mean
+        w[censored] = np.maximum(m - (second - mean * mean), 0.0)
+        r[censored] = mean - m
+    return w / phi, r / phi
+
+
 def fit_block_poisson(
     y: Array,
     x: Array,
@@ -90,6 +113,7 @@ def fit_block_poisson(
     intercept_var: float = 25.0,
     shared_var: float = 1.0,
     dispersion: float = 1.0,
+    censored: NDArray[np.bool_] | None = None,
     max_iter: int = 60,
     tol: float = 1e-7,
 ) -> BlockPoissonFit:
@@ -129,11 +153,16 @@ def fit_block_poisson(
     prior_t = np.full(k, 1.0 / shared_var)
     a, b, theta = intercept_mean.astype(float).copy(), slope_mean.astype(float).copy(), np.zeros(k)
     phi = dispersion
+    cut = np.zeros(rows, dtype=bool) if censored is None else np.asarray(censored, dtype=bool)
+    seen = ~cut
 
     def log_posterior(a_: Array, b_: Array, t_: Array) -> tuple[float, Array]:
         eta = np.minimum(offset + a_[product] + b_[product] * x + zs @ t_, _MAX_ETA)
         mu = np.exp(eta)
-        value = float(np.sum(y * eta - mu)) / phi
+        value = float(np.sum(y[seen] * eta[seen] - mu[seen]))
+        if cut.any():
+            value += float(np.sum(poisson.logsf(y[cut] - 1, mu[cut])))
+        value /= phi
         value -= 0.5 * float(np.sum(prior_a * (a_ - intercept_mean) ** 2))
         value -= 0.5 * float(np.sum(prior_b * (b_ - slope_mean) ** 2))
         value -= 0.5 * float(np.sum(prior_t * t_**2))
@@ -143,8 +172,7 @@ def fit_block_poisson(
     converged = False
     iterations = 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is reported
-        w = mu / phi
-        r = (y - mu) / phi
+        w, r = _score_weights(y, mu, cut, phi)
         sums = np.asarray(indicator @ np.column_stack([w, w * x, w * x * x, r, r * x]))
         wz_sums, cross = moments(w)
         curv = _curvature(sums[:, :3], wz_sums, cross + np.diag(prior_t), prior_a, prior_b, k)
@@ -172,7 +200,7 @@ def fit_block_poisson(
             break
 
     # Variances at the mode: the block-diagonal part of the inverse Hessian.
-    w = mu / phi
+    w, _ = _score_weights(y, mu, cut, phi)
     sums = np.asarray(indicator @ np.column_stack([w, w * x, w * x * x]))
     wz_sums, cross = moments(w)
     curv = _curvature(sums, wz_sums, cross + np.diag(prior_t), prior_a, prior_b, k)

@@ -18,7 +18,11 @@ sits near its category and one with three thousand keeps its own estimate. Each 
 normal posterior (Laplace approximation, widened by the quasi-Poisson dispersion of the
 counts) with a central interval.
 
-Rows whose stock ran out (``censored``) are left out: their sales understate demand.
+Rows whose stock ran out (``censored``) say that demand was at least what sold: they enter
+as ``P(units >= sold)`` rather than as the count. Leaving them out would keep only the
+periods whose demand happened to stay under the stock, and those are more often missing
+where demand runs high (a low price, dear competitors): the estimates would lean inelastic
+and the competitor effect shrink. Counting them as sales would do the same, worse.
 """
 
 from __future__ import annotations
@@ -100,7 +104,7 @@ class HierarchicalElasticityModel(Model[pd.DataFrame, ElasticityQuery, tuple[Ela
     ``fit`` takes one row per product and period with columns ``sku``, ``day``, ``units``,
     ``price`` and optionally ``category``, ``ref_price`` (default: the product's mean price),
     ``competitor_price``, ``promotion``, ``exposure`` (share of a day the row covers, default
-    1) and ``censored`` (stock ran out: the row is left out).
+    1) and ``censored`` (stock ran out: ``units`` is a floor of the demand).
 
     Parameters
     ----------
@@ -162,9 +166,12 @@ class HierarchicalElasticityModel(Model[pd.DataFrame, ElasticityQuery, tuple[Ela
         first = fit_block_poisson(
             terms.units, terms.x, terms.z, terms.product, n,
             offset=terms.offset, slope_mean=weak_mean, slope_var=weak_var,
-            intercept_mean=terms.start_intercept,
+            intercept_mean=terms.start_intercept, censored=terms.censored,
         )  # fmt: skip
-        dispersion = pearson_dispersion(terms.units, first.fitted, 2 * n + terms.z.shape[1])
+        seen = ~terms.censored
+        dispersion = pearson_dispersion(
+            terms.units[seen], first.fitted[seen], 2 * n + terms.z.shape[1]
+        )
         own_mean, own_var = likelihood_only(first.slope, first.slope_var, weak_mean, weak_var)
         # The first fit ran at dispersion 1; overdispersed counts carry less information.
         own_var = own_var * dispersion
@@ -189,6 +196,7 @@ class HierarchicalElasticityModel(Model[pd.DataFrame, ElasticityQuery, tuple[Ela
             terms.units, terms.x, terms.z, terms.product, n,
             offset=terms.offset, slope_mean=prior_mean, slope_var=prior_var,
             intercept_mean=terms.start_intercept, dispersion=dispersion,
+            censored=terms.censored,
         )  # fmt: skip
         self.skus_ = terms.skus
         self.categories_ = terms.categories

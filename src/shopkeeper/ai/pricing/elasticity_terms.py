@@ -31,6 +31,7 @@ class Terms:
     category: NDArray[np.intp]  # per product: index into categories
     product: NDArray[np.intp]  # per row: index into skus
     units: Array
+    censored: NDArray[np.bool_]  # per row: the stock ran out, units is a floor of demand
     x: Array  # log(price / reference), centred per product
     x_centre: Array  # per product: the centre taken off
     z: Array  # shared terms, rows x k
@@ -95,9 +96,10 @@ def read_sales(data: pd.DataFrame) -> pd.DataFrame:
         raise InvalidInputError("units must be 0 or more in every row")
     if not (out["price"] > 0).all():
         raise InvalidInputError("price must be positive in every row")
-    kept = ~out["censored"] & (out["exposure"] > 0)
+    # A stock-out row with no sale says only that demand was at least zero.
+    kept = (out["exposure"] > 0) & ~(out["censored"] & (out["units"] == 0))
     if not kept.any():
-        raise InvalidInputError("every row is censored (stock ran out) or has no exposure")
+        raise InvalidInputError("no row has exposure and sales or stock to learn from")
     return out[kept].reset_index(drop=True)
 
 
@@ -158,6 +160,7 @@ def build_terms(sales: pd.DataFrame, yearly_terms: int, category_seasons: int = 
         category=category,
         product=product,
         units=units,
+        censored=sales["censored"].to_numpy(dtype=bool),
         x=x - centre[product],
         x_centre=centre,
         z=z,

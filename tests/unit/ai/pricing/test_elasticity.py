@@ -110,13 +110,41 @@ def test_base_demand_follows_the_day_competitors_and_promotion(rich: tuple) -> N
     assert base(promoted=frozenset({sku})) > base() * 1.2
 
 
-def test_censored_rows_are_left_out() -> None:
+def test_a_stock_out_with_no_sale_says_nothing() -> None:
     frame = synthetic_sales(3).frame
     plain = HierarchicalElasticityModel().fit(frame)
     stockouts = frame.head(20).assign(units=0.0, censored=True)
     marked = pd.concat([frame.assign(censored=False), stockouts], ignore_index=True)
     again = HierarchicalElasticityModel().fit(marked)
     np.testing.assert_allclose(again.slope_, plain.slope_)
+
+
+def test_days_that_sold_out_count_as_a_floor_of_demand() -> None:
+    # Twelve products at elasticity -2 whose shelf holds 9 a day: at low prices most days
+    # sell out. Dropping those days keeps only the low-demand ones at low prices (the fit
+    # then reads about -0.9); counting the sales as demand reads about -1.2.
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2026-01-01", periods=150)
+    parts = []
+    for p in range(12):
+        x = rng.uniform(-0.25, 0.25, len(days))
+        demand = rng.poisson(8 * np.exp(-2.0 * x))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "sku": f"P{p}",
+                    "day": days,
+                    "units": np.minimum(demand, 9).astype(float),
+                    "price": 20 * np.exp(x),
+                    "censored": demand >= 9,
+                }
+            )
+        )
+    frame = pd.concat(parts, ignore_index=True)
+    assert frame["censored"].mean() > 0.3
+    model = HierarchicalElasticityModel().fit(frame)
+    assert float(np.mean(model.slope_)) == pytest.approx(-2.0, abs=0.1)
+    assert model.converged_
 
 
 def test_bad_input_and_unfitted_use_are_refused() -> None:
