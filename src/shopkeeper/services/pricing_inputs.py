@@ -307,9 +307,11 @@ def question_for(
     setup: PricingSetup,
     locks: tuple[PriceLock, ...],
     ranges: Mapping[str, tuple[RangePrice, ...]] | None = None,
+    competitor_response: float = 0.0,
 ) -> PriceQuestion:
     """The optimiser's question for one product; ``ranges``: the prices of the products in
-    each range (see :func:`range_prices`), which keep its brand tier in order."""
+    each range (see :func:`range_prices`), which keep its brand tier in order;
+    ``competitor_response``: what competitors following a move add to the elasticity."""
     # The inventory simulator's holding cost, so pricing and replenishment agree on it.
     factor = BULKY_FACTOR if facts.is_bulky else 1.0
     holding = facts.cost * Decimal(str(HOLDING_RATE * factor)) / 365
@@ -337,6 +339,7 @@ def question_for(
         stock_days=facts.lead_time_days if facts.on_hand is not None else None,
         holding_cost=holding,
         competitor_prices=facts.competitor_prices,
+        competitor_response=competitor_response,
         locks=locks,
         range_prices=(ranges or {}).get(facts.place.range_id or "", ()),
     )

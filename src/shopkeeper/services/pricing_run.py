@@ -30,6 +30,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shopkeeper.ai.pricing.competitor_response import fit_competitor_response
 from shopkeeper.ai.pricing.elasticity import ElasticityQuery, HierarchicalElasticityModel
 from shopkeeper.ai.pricing.experiments import ThompsonPriceExperiments
 from shopkeeper.ai.pricing.quote_reason import PriceQuote
@@ -93,12 +94,19 @@ def run_pricing(runtime: Runtime, shop_id: int, *, on_step: Progress = _quiet) -
         )
     on_step(f"learning elasticities from {len(frame)} product-days")
     model = HierarchicalElasticityModel().fit(frame)
+    response = fit_competitor_response(frame)
     run = models.store_fitted(
         runtime,
         shop_id=shop_id,
         model=model,
-        metrics={"rows": len(frame), "products": int(frame["sku"].nunique())},
+        metrics={
+            "rows": len(frame),
+            "products": int(frame["sku"].nunique()),
+            "competitor_follow": round(response.follow, 4),
+            "competitor_follow_sd": round(response.sd, 4),
+        },
     )
+    follow = response.elasticity(model.shared_["competitor"])
     with runtime.sessions() as session:
         setup = load_setup(session, shop_id)
         locks = locks_of(session, shop_id, now)
@@ -114,7 +122,7 @@ def run_pricing(runtime: Runtime, shop_id: int, *, on_step: Progress = _quiet) -
     )
     ranges = range_prices(placed)
     questions = [
-        question_for(f, e, setup, locks.get(f.sku, ()), ranges)
+        question_for(f, e, setup, locks.get(f.sku, ()), ranges, follow)
         for f, e in zip(placed, estimates, strict=True)
     ]
     on_step(f"quoting {len(questions)} products")
@@ -144,6 +152,7 @@ def run_pricing(runtime: Runtime, shop_id: int, *, on_step: Progress = _quiet) -
         applied=applied,
         explored=tuple(q.sku for q in aligned.quotes if q.explored),
         refused=refused,
+        note=response.describe() if response.moves else "",
         seconds=round(time.perf_counter() - started, 3),
     )
 

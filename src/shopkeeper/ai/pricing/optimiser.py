@@ -2,10 +2,12 @@
 
 Demand follows the elasticity model: ``units(p) = base * (p / ref)^e`` per day, averaged over
 the elasticity's normal posterior (``exp(mean x + sd² x² / 2)`` with ``x = log(p / ref)``), so
-an uncertain elasticity is not read as a sure one. Stock caps what sells before the next
-delivery (``stock_days``): a product that would sell out early sells ``stock / stock_days`` a
-day whatever its price, which is why scarce stock raises the price. Holding cost is charged
-on the average stock over those days, so overstock lowers it.
+an uncertain elasticity is not read as a sure one. Where competitors follow our moves,
+demand is that of a price held until they have: times ``(p / current)^r``, ``r`` the
+question's ``competitor_response``. Stock caps what sells before the next delivery
+(``stock_days``): a product that would sell out early sells ``stock / stock_days`` a day
+whatever its price, which is why scarce stock raises the price. Holding cost is charged on
+the average stock over those days, so overstock lowers it.
 
 Objectives (:class:`Objective`): ``profit`` per day (default); ``revenue`` per day;
 ``sell_through`` (the most profitable price that sells the stock within
@@ -73,7 +75,10 @@ class PriceQuestion:
 
     ``base_units`` is the expected units per day at ``reference_price`` (``None``: the current
     price); ``stock`` the units on hand, which must last ``stock_days`` (until the next
-    delivery; either ``None``: stock is no limit); ``holding_cost`` per unit and day.
+    delivery; either ``None``: stock is no limit); ``holding_cost`` per unit and day;
+    ``competitor_response`` what competitors following a move add to the elasticity of a
+    price held (:meth:`~.competitor_response.CompetitorResponse.elasticity`; 0: they stand
+    still).
     """
 
     context: PricingContext
@@ -86,6 +91,7 @@ class PriceQuestion:
     stock_days: float | None = None
     holding_cost: Decimal = Decimal(0)
     competitor_prices: tuple[Decimal, ...] = ()
+    competitor_response: float = 0.0
     locks: tuple[PriceLock, ...] = ()
     range_prices: tuple[RangePrice, ...] = ()
 
@@ -160,7 +166,11 @@ def outlooks(
     ref = float(question.reference_price or question.context.current_price)
     x = np.log(prices / ref)
     sd = question.elasticity_sd
-    demand = question.base_units * np.exp(question.elasticity * x + 0.5 * (sd * x) ** 2)
+    # Competitors follow a move away from the current price, not from the reference.
+    moved = np.log(prices / float(question.context.current_price))
+    demand = question.base_units * np.exp(
+        question.elasticity * x + 0.5 * (sd * x) ** 2 + question.competitor_response * moved
+    )
     rules = question.rules
     net = prices / (1 + float(rules.vat_rate)) if rules.prices_include_vat else prices
     holding = np.zeros_like(prices)
@@ -206,7 +216,8 @@ def objective_values(question: PriceQuestion, goal: Goal, prices: Array) -> Arra
 
 
 def rises_with_price(question: PriceQuestion) -> bool:
-    """Whether the question's elasticity says demand rises with the price (not priced on).
+    """Whether the question's elasticity, with competitors following, says demand rises
+    with the price (not priced on).
 
     Examples
     --------
@@ -215,8 +226,10 @@ def rises_with_price(question: PriceQuestion) -> bool:
     >>> q = PriceQuestion(ctx, PricingRules("EUR"), elasticity=0.4, base_units=3.0)
     >>> rises_with_price(q), rises_with_price(q.with_elasticity(-1.2))
     (True, False)
+    >>> rises_with_price(replace(q.with_elasticity(-0.2), competitor_response=0.3))
+    True
     """
-    return question.elasticity >= 0
+    return question.elasticity + question.competitor_response >= 0
 
 
 def _best(question: PriceQuestion, prices: Array, scores: Array) -> int:

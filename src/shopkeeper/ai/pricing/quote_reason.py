@@ -34,7 +34,8 @@ class PriceQuote:
 
     ``expected`` is the outlook at ``price``, ``at_current`` at the current price (both per
     day); ``binding`` names the guardrail that stopped the price going further, if one did;
-    ``explored``: the price came from a Thompson-sampling draw, not the best estimate.
+    ``explored``: the price came from a Thompson-sampling draw, not the best estimate;
+    ``competitor_response``: what competitors following the move added to the elasticity.
 
     Examples
     --------
@@ -61,6 +62,7 @@ class PriceQuote:
     candidates: int = 1
     cover_days: float | None = None
     explored: bool = False
+    competitor_response: float = 0.0
 
     @property
     def change_pct(self) -> float:
@@ -79,6 +81,8 @@ class PriceQuote:
             Factor("profit_change_per_day", self.expected.profit - self.at_current.profit),
             Factor("revenue_change_per_day", self.expected.revenue - self.at_current.revenue),
         ]
+        if self.competitor_response:
+            factors.append(Factor("competitor_response", self.competitor_response))
         if self.cover_days is not None:
             factors.append(Factor("stock_cover_days", min(self.cover_days, 1e6)))
         factors += list(self.guarded.explanation().factors)
@@ -107,9 +111,14 @@ def describe(
     head = f"elasticity {question.elasticity:.2f} ±{question.elasticity_sd:.2f}"
     price, current = guarded.price, ctx.current_price
     if price == current and upward:
+        rising = (
+            "sales so far show demand rising with the price"
+            if question.elasticity >= 0
+            else f"with competitors following ({question.competitor_response:+.2f}) demand "
+            "would rise with the price"
+        )
         parts = [
-            f"{head}: sales so far show demand rising with the price, not a curve to price "
-            f"on; {price} stays until price tests measure it"
+            f"{head}: {rising}, not a curve to price on; {price} stays until price tests measure it"
         ]
     elif price == current:
         parts = [f"{head}: {price} stays, no allowed price does better for {goal}"]
@@ -126,6 +135,11 @@ def describe(
         gain = f"{'gains' if value >= 0 else 'gives up'} {abs(value):.2f} {currency}/day {what}"
         joint = "but" if (units < 0) == (value >= 0) else "and"
         parts = [f"{head}: {move} to {price} {units_text} {joint} {gain}"]
+        if question.competitor_response:
+            parts.append(
+                f"counting competitors following the move "
+                f"({question.competitor_response:+.2f} to the elasticity)"
+            )
     if binding is not None:
         parts.append(f"{binding} holds it there")
     cover = None
@@ -157,4 +171,5 @@ def describe(
         binding=binding,
         candidates=candidates,
         cover_days=cover,
+        competitor_response=question.competitor_response,
     )
