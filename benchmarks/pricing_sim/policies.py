@@ -3,10 +3,12 @@
 - ``static``: the list price, never changed;
 - ``match``: a rule-based repricer: aim at the cheapest competitor, through the guardrails;
 - ``ours``: :class:`HierarchicalElasticityModel` refitted every day on the sales it has seen,
-  :class:`ThompsonPriceExperiments` over :func:`optimise_price` (profit) at every update;
+  :class:`ThompsonPriceExperiments` over :func:`optimise_price` (profit) at every update,
+  counting the competitors' response (:func:`fit_competitor_response` on the prices seen);
 - ``oracle``: the same optimiser fed the true curves (elasticity, base demand, season,
-  competitor and promotion effects; not the day's random shock), under the same guardrails.
-  It is myopic like ours: it does not plan for competitors following its moves.
+  competitor and promotion effects, and how far each product's competitors follow; not the
+  day's random shock), under the same guardrails. Like ours it prices for competitors
+  following a held move, and plans no further ahead than that.
 
 Every price but the static one comes out of :func:`apply_guardrails`; the simulator checks
 them again with its own arithmetic.
@@ -22,6 +24,10 @@ import numpy as np
 import pandas as pd
 from benchmarks.pricing_sim.market import IntArray, Market, cents, money
 
+from shopkeeper.ai.pricing.competitor_response import (
+    CompetitorResponse,
+    fit_competitor_response,
+)
 from shopkeeper.ai.pricing.elasticity import ElasticityQuery, HierarchicalElasticityModel
 from shopkeeper.ai.pricing.experiments import ExperimentBudget, ThompsonPriceExperiments
 from shopkeeper.ai.pricing.guardrails import apply_guardrails
@@ -107,7 +113,14 @@ class MatchPolicy:
 
 
 def _question(
-    market: Market, view: View, i: int, elasticity: float, sd: float, base: float, ref: Decimal
+    market: Market,
+    view: View,
+    i: int,
+    elasticity: float,
+    sd: float,
+    base: float,
+    ref: Decimal,
+    response: float = 0.0,
 ) -> PriceQuestion:
     return PriceQuestion(
         context(market, view, i),
@@ -120,6 +133,7 @@ def _question(
         stock_days=view.days_to_restock,
         holding_cost=holding_cost(market, i),
         competitor_prices=tuple(money(int(c)) for c in view.competitors[:, i]),
+        competitor_response=response,
     )
 
 
@@ -129,11 +143,14 @@ class OraclePolicy:
     def decide(self, market: Market, view: View) -> IntArray:
         now = moment(market, view)
         base = market.expected_daily_units(view.day, market.list_price, view.competitors)
+        # The true share each product's competitors follow, times demand's true answer to
+        # their price: what a held move gets back once they have followed.
+        response = market.settings.competitor_effect * market.follow.mean(axis=0)
         out = np.empty(market.n, dtype=np.int64)
         for i in range(market.n):
             q = _question(
                 market, view, i, float(market.elasticity[i]), 0.0, float(base[i]),
-                money(int(market.list_price[i])),
+                money(int(market.list_price[i])), float(response[i]),
             )  # fmt: skip
             out[i] = cents(optimise_price(q, now=now).price)
         return out
@@ -151,7 +168,9 @@ class OursPolicy:
         self.experiments = ThompsonPriceExperiments(budget=budget, seed=seed)
         self.refit_every_days = refit_every_days
         self.history: list[pd.DataFrame] = []
+        self.prices: list[pd.DataFrame] = []
         self.model: HierarchicalElasticityModel | None = None
+        self.response = CompetitorResponse.none()
         self.explored = 0
         self.rounds = 0
         self.fit_seconds = 0.0
@@ -170,10 +189,12 @@ class OursPolicy:
             ),
         )
         estimates = self.model.predict(query)
+        response = self.response.elasticity(self.model.shared_["competitor"])
         questions = [
             _question(
                 market, view, i, e.mean, e.sd, e.base_units,
                 Decimal(str(round(e.reference_price or market.list_price[i] / 100, 2))),
+                response,
             )
             for i, e in enumerate(estimates)
         ]  # fmt: skip
@@ -197,11 +218,23 @@ class OursPolicy:
         )  # fmt: skip
         daily["price"] = np.exp(daily.pop("log_price"))
         daily["exposure"] = daily["exposure"] / market.settings.updates_per_day
+        # The period the stock ran out in: its sales are a floor of its demand.
+        ran_out = rows[rows["censored"] & (rows["units"] > 0)].assign(
+            exposure=1 / market.settings.updates_per_day
+        )
+        daily = pd.concat([daily.assign(censored=False), ran_out], ignore_index=True)
         daily["day"] = pd.Timestamp(market.day(day))
         self.history.append(daily)
+        # Every period's price, stocked or not: what competitors saw of ours that day.
+        self.prices.append(
+            rows.groupby("sku", as_index=False)[["price", "competitor_price"]]
+            .mean()
+            .assign(day=pd.Timestamp(market.day(day)))
+        )
         if (day + 1) % self.refit_every_days == 0:
             start = datetime.now()
             self.model = HierarchicalElasticityModel().fit(
                 pd.concat(self.history, ignore_index=True)
             )
+            self.response = fit_competitor_response(pd.concat(self.prices, ignore_index=True))
             self.fit_seconds += (datetime.now() - start).total_seconds()
