@@ -1,7 +1,9 @@
 """A pricing run: learn elasticities, quote every product, propose the changes; the kill switch.
 
 A run fits :class:`~shopkeeper.ai.pricing.elasticity.HierarchicalElasticityModel` on the
-shop's sales at each price (stored as the ``pricing`` model run), asks
+shop's sales at each price (stored as the ``pricing`` model run), measures how far
+competitors follow our moves (:mod:`~shopkeeper.ai.pricing.competitor_response`; kept in
+the run's metrics and said in the summary's note), asks
 :class:`~shopkeeper.ai.pricing.experiments.ThompsonPriceExperiments` for a quote per product
 (the best price for the shop's objective, or for a few products within the experiment
 budget a price drawn from the elasticity's uncertainty, to keep learning), moves the variants

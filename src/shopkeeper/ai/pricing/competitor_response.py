@@ -36,7 +36,8 @@ SIGNIFICANT = 2.0
 @dataclass(frozen=True, slots=True)
 class CompetitorResponse:
     """The share ``follow`` of a lasting price move of ours that competitors match within
-    ``lags`` days, its standard error, and the product-days it was measured on.
+    ``lags`` days, its standard error ``sd``, the product-days it was measured on
+    (``observations``) and the price moves of ours among them (``moves``).
 
     ``follow`` is clipped to [0, 1] (a market moving against us or beyond us is not priced
     on); it is 0 when the histories hold too few moves of ours to tell, or when it is
