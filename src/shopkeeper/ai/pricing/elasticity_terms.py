@@ -99,7 +99,9 @@ def read_sales(data: pd.DataFrame) -> pd.DataFrame:
     # A stock-out row with no sale says only that demand was at least zero.
     kept = (out["exposure"] > 0) & ~(out["censored"] & (out["units"] == 0))
     if not kept.any():
-        raise InvalidInputError("no row has exposure and sales or stock to learn from")
+        raise InvalidInputError(
+            "no row to learn from: every row has no exposure or sold out without a sale"
+        )
     return out[kept].reset_index(drop=True)
 
 
