@@ -15,11 +15,9 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from sqlalchemy import select
 
 from shopkeeper.ai.pricing.elasticity import HierarchicalElasticityModel
 from shopkeeper.data.database import transaction
-from shopkeeper.data.tables import ProposalRow
 from shopkeeper.domain.catalog import ProductCreate, ProductUpdate
 from shopkeeper.domain.proposals import Capability, CapabilityMode
 from shopkeeper.domain.shops import Shop
@@ -31,6 +29,7 @@ from shopkeeper.services.pricing_run import PricingRunSummary, run_pricing
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.testing.clock import FakeClock
 from tests.unit.services.stock_shop import _order, build_stock_shop
+from tests.unit.services.test_pricing_run import _open_proposals
 
 pytestmark = pytest.mark.postgres
 
@@ -157,19 +156,6 @@ def _metrics(runtime: Runtime, shop_id: int, summary: PricingRunSummary) -> dict
     return run.metrics
 
 
-def _waiting(runtime: Runtime, shop_id: int) -> list[ProposalRow]:
-    with runtime.sessions() as session:
-        return list(
-            session.scalars(
-                select(ProposalRow).where(
-                    ProposalRow.shop_id == shop_id,
-                    ProposalRow.kind == "dynamic_price",
-                    ProposalRow.status == "proposed",
-                )
-            )
-        )
-
-
 @pytest.fixture
 def followed(runtime: Runtime, shop: Shop, clock: FakeClock) -> Shop:
     histories = _seed(runtime, shop, clock, FOLLOW)
@@ -204,7 +190,7 @@ def test_suggested_prices_count_the_competitors_following(runtime: Runtime, foll
     effect = loaded.as_type(HierarchicalElasticityModel).shared_["competitor"]
     assert effect > 0
     added = round(effect * metrics["competitor_follow"], 2)
-    waiting = _waiting(runtime, followed.id)
+    waiting = _open_proposals(runtime, followed.id)
     assert len(waiting) == summary.changes > 0
     reasons = [p.explanation["summary"] for p in waiting]
     counted = [r for r in reasons if PHRASE in r]
@@ -230,7 +216,7 @@ def test_without_competitor_prices_nobody_is_counted_as_following(
     metrics = _metrics(runtime, priced.id, summary)
     assert metrics["competitor_follow"] == 0
     assert metrics["competitor_follow_sd"] == 0
-    waiting = _waiting(runtime, priced.id)
+    waiting = _open_proposals(runtime, priced.id)
     assert len(waiting) == summary.changes > 0
     assert not [p.explanation["summary"] for p in waiting if PHRASE in p.explanation["summary"]]
     factors = {f["name"] for p in waiting for f in p.explanation["factors"]}
