@@ -19,17 +19,16 @@ import pytest
 from shopkeeper.ai.pricing.elasticity import HierarchicalElasticityModel
 from shopkeeper.data.database import transaction
 from shopkeeper.domain.catalog import ProductCreate, ProductUpdate
-from shopkeeper.domain.proposals import Capability, CapabilityMode
+from shopkeeper.domain.proposals import CapabilityMode
 from shopkeeper.domain.shops import Shop
 from shopkeeper.services import forecasting, models
 from shopkeeper.services.catalog import update_product, upsert_product
 from shopkeeper.services.competitor_prices import record_competitor_prices
-from shopkeeper.services.modes import set_mode
 from shopkeeper.services.pricing_run import PricingRunSummary, run_pricing
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.testing.clock import FakeClock
 from tests.unit.services.stock_shop import _order, build_stock_shop
-from tests.unit.services.test_pricing_run import _open_proposals
+from tests.unit.services.test_pricing_run import _mode, _open_proposals
 
 pytestmark = pytest.mark.postgres
 
@@ -135,18 +134,6 @@ def _seed(runtime: Runtime, shop: Shop, clock: FakeClock, follow: float) -> Hist
     return histories
 
 
-def _suggest(runtime: Runtime, shop_id: int) -> None:
-    with transaction(runtime.sessions) as session:
-        set_mode(
-            session,
-            runtime.clock,
-            shop_id=shop_id,
-            capability=Capability.PRICING,
-            mode=CapabilityMode.SUGGEST,
-            actor="test",
-        )
-
-
 def _metrics(runtime: Runtime, shop_id: int, summary: PricingRunSummary) -> dict[str, object]:
     """The metrics of the pricing run ``summary`` stored, read back from the database."""
     with runtime.sessions() as session:
@@ -177,7 +164,7 @@ def test_the_run_measures_how_far_competitors_follow_our_moves(
 
 
 def test_suggested_prices_count_the_competitors_following(runtime: Runtime, followed: Shop) -> None:
-    _suggest(runtime, followed.id)
+    _mode(runtime, followed.id, CapabilityMode.SUGGEST)
     summary = run_pricing(runtime, followed.id)
     metrics = _metrics(runtime, followed.id, summary)
     assert isinstance(metrics["competitor_follow"], float)
@@ -211,7 +198,7 @@ def priced(runtime: Runtime, shop: Shop) -> Shop:
 def test_without_competitor_prices_nobody_is_counted_as_following(
     runtime: Runtime, priced: Shop
 ) -> None:
-    _suggest(runtime, priced.id)
+    _mode(runtime, priced.id, CapabilityMode.SUGGEST)
     summary = run_pricing(runtime, priced.id)
     metrics = _metrics(runtime, priced.id, summary)
     assert metrics["competitor_follow"] == 0

@@ -121,8 +121,8 @@ def test_a_stock_out_with_no_sale_says_nothing() -> None:
 
 def test_days_that_sold_out_count_as_a_floor_of_demand() -> None:
     # Twelve products at elasticity -2 whose shelf holds 9 a day: at low prices most days
-    # sell out. Dropping those days keeps only the low-demand ones at low prices (the fit
-    # then reads about -0.9); counting the sales as demand reads about -1.2.
+    # sell out. Dropping those days keeps only the low-demand ones at low prices, and
+    # counting the sales as demand understates it there: both read far too inelastic.
     rng = np.random.default_rng(3)
     days = pd.date_range("2026-01-01", periods=150)
     parts = []
@@ -145,6 +145,10 @@ def test_days_that_sold_out_count_as_a_floor_of_demand() -> None:
     model = HierarchicalElasticityModel().fit(frame)
     assert float(np.mean(model.slope_)) == pytest.approx(-2.0, abs=0.1)
     assert model.converged_
+    dropped = HierarchicalElasticityModel().fit(frame[~frame["censored"]])
+    as_sales = HierarchicalElasticityModel().fit(frame.drop(columns="censored"))
+    assert float(np.mean(dropped.slope_)) == pytest.approx(-0.93, abs=0.01)
+    assert float(np.mean(as_sales.slope_)) == pytest.approx(-1.24, abs=0.01)
 
 
 def test_bad_input_and_unfitted_use_are_refused() -> None:
