@@ -15,8 +15,19 @@ Elasticities are pooled (:mod:`.pooling`): a first fit under a weak prior measur
 product's own data say; empirical Bayes then fits how products scatter around their category
 and categories around the shop; a second fit uses those priors, so a product with three sales
 sits near its category and one with three thousand keeps its own estimate. Each estimate is a
-normal posterior (Laplace approximation, widened by the quasi-Poisson dispersion of the
-counts) with a central interval.
+normal posterior (Laplace approximation, widened by any dispersion the model leaves
+unexplained) with a central interval.
+
+A day's demand has a shock of its own (weather, a mention somewhere): the rows of one
+product and day (its price periods) share one gamma-distributed shock of mean 1, whose shape
+is estimated from the daily totals and integrated out (:mod:`.block_poisson`). This matters
+when prices move within the day: a busy morning drains the shelf and the afternoon's price
+goes up, so a row per day at the day's mean price pairs dear days with big sales and reads
+demand as inelastic (``test_elasticity.py``: -0.41 to -0.64 for a true -2). Rows per period
+that share the shock read -2.01 to -2.06, since the likelihood then takes each period
+given the day so far, and the price a period was set at by then is no evidence of its
+demand. With one row per day there is nothing to share: the shock only spreads the
+counts, and the quasi-Poisson dispersion widens the intervals for it.
 
 Rows whose stock ran out (``censored``) say that demand was at least what sold: they enter
 as ``P(units >= sold)`` rather than as the count. Leaving them out would keep only the
@@ -40,8 +51,15 @@ import pandas as pd
 from scipy.stats import norm  # type: ignore[import-untyped]
 
 from shopkeeper.ai.base import Model
-from shopkeeper.ai.pricing.block_poisson import fit_block_poisson, pearson_dispersion
+from shopkeeper.ai.pricing.block_poisson import (
+    BlockPoissonFit,
+    fit_block_poisson,
+    fit_shock_shape,
+    pearson_dispersion,
+)
 from shopkeeper.ai.pricing.elasticity_terms import (
+    Array,
+    Terms,
     build_terms,
     context_terms,
     read_sales,
@@ -106,7 +124,8 @@ class HierarchicalElasticityModel(Model[pd.DataFrame, ElasticityQuery, tuple[Ela
     ``fit`` takes one row per product and period with columns ``sku``, ``day``, ``units``,
     ``price`` and optionally ``category``, ``ref_price`` (default: the product's mean price),
     ``competitor_price``, ``promotion``, ``exposure`` (share of a day the row covers, default
-    1) and ``censored`` (stock ran out: ``units`` is a floor of the demand).
+    1) and ``censored`` (stock ran out: ``units`` is a floor of the demand). Rows of one
+    product and day are its price periods: they share the day's demand shock.
 
     Parameters
     ----------
@@ -165,15 +184,19 @@ class HierarchicalElasticityModel(Model[pd.DataFrame, ElasticityQuery, tuple[Ela
         n = len(terms.skus)
         weak_mean = np.full(n, self.prior_mean)
         weak_var = np.full(n, self.prior_sd**2)
-        first = fit_block_poisson(
-            terms.units, terms.x, terms.z, terms.product, n,
-            offset=terms.offset, slope_mean=weak_mean, slope_var=weak_var,
-            intercept_mean=terms.start_intercept, censored=terms.censored,
-        )  # fmt: skip
         seen = ~terms.censored
-        dispersion = pearson_dispersion(
-            terms.units[seen], first.fitted[seen], 2 * n + terms.z.shape[1]
-        )
+        shape: float | None = None
+        if np.bincount(terms.cell[seen]).max(initial=0) > 1:
+            # A day's price periods share its shock: the shape is read off a plain Poisson
+            # fit's daily totals, and the fits after that integrate the shock out.
+            shape = self._shock_shape(terms, _fit(terms, weak_mean, weak_var).fitted)
+            first = _fit(terms, weak_mean, weak_var, shape=shape)
+            sold, expected = _day_totals(terms, first.fitted)
+        else:
+            # One row a day: the shock only spreads the counts, which the dispersion covers.
+            first = _fit(terms, weak_mean, weak_var)
+            sold, expected = terms.units[seen], first.fitted[seen]
+        dispersion = pearson_dispersion(sold, expected, 2 * n + terms.z.shape[1], shock_shape=shape)
         own_mean, own_var = likelihood_only(first.slope, first.slope_var, weak_mean, weak_var)
         # The first fit ran at dispersion 1; overdispersed counts carry less information.
         own_var = own_var * dispersion
@@ -194,12 +217,7 @@ class HierarchicalElasticityModel(Model[pd.DataFrame, ElasticityQuery, tuple[Ela
             )
         prior_mean = prior.product_prior_mean(terms.category)
         prior_var = prior.product_prior_var(terms.category)
-        second = fit_block_poisson(
-            terms.units, terms.x, terms.z, terms.product, n,
-            offset=terms.offset, slope_mean=prior_mean, slope_var=prior_var,
-            intercept_mean=terms.start_intercept, dispersion=dispersion,
-            censored=terms.censored,
-        )  # fmt: skip
+        second = _fit(terms, prior_mean, prior_var, shape=shape, dispersion=dispersion)
         self.skus_ = terms.skus
         self.categories_ = terms.categories
         self.product_category_ = terms.category
@@ -213,9 +231,16 @@ class HierarchicalElasticityModel(Model[pd.DataFrame, ElasticityQuery, tuple[Ela
         self.observations_ = terms.observations
         self.units_ = terms.units_per_product
         self.dispersion_ = dispersion
+        self.shock_shape_ = shape
         self.prior_ = prior
         self.converged_ = bool(first.converged and second.converged)
         return self
+
+    @staticmethod
+    def _shock_shape(terms: Terms, fitted: Array) -> float:
+        sold, expected = _day_totals(terms, fitted)
+        kept = expected > 0
+        return fit_shock_shape(sold[kept], expected[kept])
 
     def _z(self) -> float:
         return float(norm.ppf(0.5 + self.level / 2))
@@ -297,6 +322,33 @@ class HierarchicalElasticityModel(Model[pd.DataFrame, ElasticityQuery, tuple[Ela
             lines.append(f"{head}, {source}")
             factors.append(Factor(f"elasticity:{e.sku}", e.mean, source))
         return Explanation("; ".join(lines) or "no products asked", tuple(factors))
+
+
+def _fit(
+    terms: Terms,
+    slope_mean: Array,
+    slope_var: Array,
+    *,
+    shape: float | None = None,
+    dispersion: float = 1.0,
+) -> BlockPoissonFit:
+    return fit_block_poisson(
+        terms.units, terms.x, terms.z, terms.product, len(terms.skus),
+        offset=terms.offset, slope_mean=slope_mean, slope_var=slope_var,
+        intercept_mean=terms.start_intercept, dispersion=dispersion,
+        censored=terms.censored, cells=terms.cell, shock_shape=shape,
+    )  # fmt: skip
+
+
+def _day_totals(terms: Terms, fitted: Array) -> tuple[Array, Array]:
+    """Units sold and expected per cell (a product's day), over the rows with stock."""
+    seen = ~terms.censored
+    cells = terms.cell[seen]
+    size = int(terms.cell.max(initial=-1)) + 1
+    return (
+        np.bincount(cells, terms.units[seen], size).astype(np.float64),
+        np.bincount(cells, fitted[seen], size).astype(np.float64),
+    )
 
 
 __all__ = ["Elasticity", "ElasticityQuery", "HierarchicalElasticityModel"]

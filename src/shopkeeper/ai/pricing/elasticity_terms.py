@@ -30,6 +30,9 @@ class Terms:
     categories: tuple[str, ...]
     category: NDArray[np.intp]  # per product: index into categories
     product: NDArray[np.intp]  # per row: index into skus
+    # per row: its product, day, promotion and competitor price; a cell's rows share their
+    # shared terms and the day's demand shock
+    cell: NDArray[np.intp]
     units: Array
     censored: NDArray[np.bool_]  # per row: the stock ran out, units is a floor of demand
     x: Array  # log(price / reference), centred per product
@@ -153,6 +156,13 @@ def build_terms(sales: pd.DataFrame, yearly_terms: int, category_seasons: int = 
     deviations = [cal * (row_category == c)[:, None] for c in seasonal]
     z = np.column_stack([cal, sales["promotion"].to_numpy(dtype=float), gap, *deviations])
     units_per_product = np.bincount(product, units, n).astype(np.float64)
+    # One integer key per (product, day, promotion, gap): factorising it is many times
+    # faster than factorising the tuples.
+    key = product.astype(np.int64)
+    for part in (sales["day"], sales["promotion"], pd.Series(gap)):
+        codes, levels = pd.factorize(part)
+        key = key * len(levels) + codes
+    cell = pd.factorize(key)[0].astype(np.intp)
     # Start at each product's own mean rate, a little pulled toward selling, so a product
     # that sold nothing starts finite.
     start = np.log((units_per_product + 0.5) / (weight + 1.0))
@@ -161,6 +171,7 @@ def build_terms(sales: pd.DataFrame, yearly_terms: int, category_seasons: int = 
         categories=categories,
         category=category,
         product=product,
+        cell=cell,
         units=units,
         censored=sales["censored"].to_numpy(dtype=bool),
         x=x - centre[product],

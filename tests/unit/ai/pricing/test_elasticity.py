@@ -151,6 +151,43 @@ def test_days_that_sold_out_count_as_a_floor_of_demand() -> None:
     assert float(np.mean(as_sales.slope_)) == pytest.approx(-1.24, abs=0.01)
 
 
+def within_day_repricing(seed: int) -> pd.DataFrame:
+    """Twenty products at elasticity -2, four price periods a day sharing one demand shock;
+    each period's price rises with what the day has sold so far (the shelf running low)."""
+    rng = np.random.default_rng(seed)
+    days = pd.date_range("2026-01-01", periods=200)
+    rows = []
+    for p in range(20):
+        for day in days:
+            shock, opening, sold = rng.gamma(10, 0.1), rng.normal(0, 0.08), 0
+            for _ in range(4):
+                x = opening + 0.05 * min(sold / 3, 3)
+                units = rng.poisson(3 * shock * np.exp(-2.0 * x))
+                rows.append((f"P{p}", day, float(units), 20 * np.exp(x)))
+                sold += units
+    frame = pd.DataFrame(rows, columns=["sku", "day", "units", "price"])
+    return frame.assign(exposure=0.25)
+
+
+def test_a_days_periods_share_its_demand_shock() -> None:
+    # A busy day drains the shelf and the later periods' prices go up: one row per day at
+    # the day's mean price pairs dear days with big sales and reads demand as inelastic.
+    # Rows per period, known to share the day's shock, read the price effect alone.
+    frame = within_day_repricing(5)
+    periods = HierarchicalElasticityModel().fit(frame)
+    assert float(np.mean(periods.slope_)) == pytest.approx(-2.0, abs=0.1)
+    assert periods.shock_shape_ == pytest.approx(10, rel=0.3)
+    inside = np.abs(periods.slope_ + 2.0) <= 1.2816 * periods.slope_sd_
+    assert 0.6 <= inside.mean() <= 1.0
+    daily = (
+        frame.assign(log_price=np.log(frame["price"]))
+        .groupby(["sku", "day"], as_index=False)
+        .agg(units=("units", "sum"), log_price=("log_price", "mean"))
+    )
+    by_day = HierarchicalElasticityModel().fit(daily.assign(price=np.exp(daily["log_price"])))
+    assert float(np.mean(by_day.slope_)) > -1.0
+
+
 def test_bad_input_and_unfitted_use_are_refused() -> None:
     with pytest.raises(InvalidInputError, match="missing price"):
         HierarchicalElasticityModel().fit(
