@@ -127,9 +127,10 @@ def fit_block_poisson(
     """Fit the model above; ``product`` holds each row's product index in ``[0, n_products)``.
 
     ``cells`` groups rows that share their product and shared terms (a product's periods of
-    one day): the shared terms' sums are taken per cell, and with ``shock_shape`` a cell's
-    seen rows share one gamma demand shock of mean 1 and that shape (see :class:`_Cells`).
-    Without ``cells`` every row is its own.
+    one day; the product is checked, the terms are taken from the cell's first row): the
+    shared terms' sums are taken per cell, and with ``shock_shape`` a cell's seen rows share
+    one gamma demand shock of mean 1 and that shape (see :class:`_Cells`). Without
+    ``cells`` every row is its own.
 
     Examples
     --------

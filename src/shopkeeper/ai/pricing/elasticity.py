@@ -23,11 +23,11 @@ product and day (its price periods) share one gamma-distributed shock of mean 1,
 is estimated from the daily totals and integrated out (:mod:`.block_poisson`). This matters
 when prices move within the day: a busy morning drains the shelf and the afternoon's price
 goes up, so a row per day at the day's mean price pairs dear days with big sales and reads
-demand as inelastic (``test_elasticity.py``: -0.41 to -0.64 for a true -2). Rows per period
-that share the shock read -2.01 to -2.06, since the likelihood then takes each period
-given the day so far, and the price a period was set at by then is no evidence of its
-demand. With one row per day there is nothing to share: the shock only spreads the
-counts, and the quasi-Poisson dispersion widens the intervals for it.
+demand as inelastic (``test_elasticity.py``: -0.64 for a true -2). Rows per period that
+share the shock read -2.06, since the likelihood then takes each period given the day so
+far, and the price a period was set at by then is no evidence of its demand. With one row
+per day there is nothing to share: the shock only spreads the counts, and the
+quasi-Poisson dispersion widens the intervals for it.
 
 Rows whose stock ran out (``censored``) say that demand was at least what sold: they enter
 as ``P(units >= sold)`` rather than as the count. Leaving them out would keep only the
