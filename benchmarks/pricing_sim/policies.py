@@ -206,8 +206,8 @@ class OursPolicy:
 
     def end_of_day(self, market: Market, day: int, rows: pd.DataFrame) -> None:
         # One row per product and day, at the day's mean log price over the periods with
-        # stock: the day's demand shock is common to its periods, and within a day prices
-        # answer the stock that shock drained, so finer rows would read that as price response.
+        # stock. Rows per period, which the model reads as sharing the day's shock, remove
+        # the estimates' lean but earned less on the tuning seeds (docs/pricing.md).
         kept = rows[~rows["censored"]].assign(log_price=lambda r: np.log(r["price"]))
         daily = (
             kept.groupby("sku", as_index=False)
