@@ -6,20 +6,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shopkeeper.domain.shops import Shop
-from shopkeeper.services import forecasting
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.testing.clock import FakeClock
 from tests.conftest import Keys, auth
-from tests.unit.services.stock_shop import build_stock_shop
+from tests.unit.services.stock_shop import build_forecast_shop
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def stocked(runtime: Runtime, shop: Shop) -> Shop:
-    build_stock_shop(runtime, shop)
-    forecasting.run_forecasts(runtime, shop.id)
-    return shop
+    return build_forecast_shop(runtime, shop)
 
 
 def test_auto_mode_moves_the_storefront_price_and_the_kill_switch_puts_it_back(

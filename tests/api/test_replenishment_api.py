@@ -6,19 +6,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shopkeeper.domain.shops import Shop
-from shopkeeper.services import forecasting
 from shopkeeper.services.runtime import Runtime
 from tests.conftest import Keys, auth
-from tests.unit.services.stock_shop import build_stock_shop
+from tests.unit.services.stock_shop import build_forecast_shop
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def stocked(runtime: Runtime, shop: Shop) -> Shop:
-    build_stock_shop(runtime, shop)
-    forecasting.run_forecasts(runtime, shop.id)
-    return shop
+    return build_forecast_shop(runtime, shop)
 
 
 def test_forecast_of_a_product_with_interval_history_and_reason(

@@ -19,12 +19,12 @@ from shopkeeper.domain.access import Role
 from shopkeeper.domain.catalog import ProductCreate
 from shopkeeper.domain.proposals import Capability, CapabilityMode, ProposalPublic, ProposalStatus
 from shopkeeper.domain.shops import Shop
-from shopkeeper.services import catalog, forecasting, proposals
+from shopkeeper.services import catalog, proposals
 from shopkeeper.services.modes import resolve_mode, set_mode
 from shopkeeper.services.pricing_run import run_pricing
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.testing.clock import FakeClock
-from tests.unit.services.stock_shop import build_stock_shop
+from tests.unit.services.stock_shop import build_forecast_shop
 from tests.web.conftest import sign_in
 from tests.web.seed import seed_users
 
@@ -91,9 +91,7 @@ def _competitor(runtime: Runtime, shop: Shop, sku: str, name: str, prices: list[
 @pytest.fixture
 def stocked(runtime: Runtime, shop: Shop) -> Shop:
     seed_users(runtime, shop)
-    build_stock_shop(runtime, shop)
-    forecasting.run_forecasts(runtime, shop.id)
-    return shop
+    return build_forecast_shop(runtime, shop)
 
 
 def test_the_curve_competitors_proposals_and_guardrails_of_a_suggesting_shop(

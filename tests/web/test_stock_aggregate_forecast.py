@@ -13,9 +13,9 @@ from markupsafe import escape
 
 from shopkeeper.domain.access import Role
 from shopkeeper.domain.shops import Shop
-from shopkeeper.services import aggregate_forecasts, forecasting
+from shopkeeper.services import aggregate_forecasts
 from shopkeeper.services.runtime import Runtime
-from tests.unit.services.stock_shop import build_stock_shop
+from tests.unit.services.stock_shop import build_forecast_shop, build_stock_shop
 from tests.web.conftest import sign_in
 from tests.web.seed import seed_users
 
@@ -27,9 +27,7 @@ _CHART = re.compile(r'<script type="application/json" id="forecast-data">(.*?)</
 @pytest.fixture
 def stocked(runtime: Runtime, shop: Shop) -> Shop:
     seed_users(runtime, shop)
-    build_stock_shop(runtime, shop)
-    forecasting.run_forecasts(runtime, shop.id)
-    return shop
+    return build_forecast_shop(runtime, shop)
 
 
 def _chart(html: str) -> dict[str, Any]:

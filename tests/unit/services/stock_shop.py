@@ -20,6 +20,7 @@ from shopkeeper.domain.catalog import ProductCreate
 from shopkeeper.domain.shops import Shop
 from shopkeeper.domain.stock import StockSet
 from shopkeeper.domain.suppliers import SupplierCreate
+from shopkeeper.services import forecasting
 from shopkeeper.services.catalog import upsert_product
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.services.stock import set_stock
@@ -150,3 +151,10 @@ def plant_search_spike(runtime: Runtime, shop_id: int, category: str, last_day: 
                     meta={"category": category},
                 )
             )
+
+
+def build_forecast_shop(runtime: Runtime, shop: Shop) -> Shop:
+    """Seed the shop (:func:`build_stock_shop`) and run its demand forecasts."""
+    build_stock_shop(runtime, shop)
+    forecasting.run_forecasts(runtime, shop.id)
+    return shop

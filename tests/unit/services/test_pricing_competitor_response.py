@@ -21,13 +21,13 @@ from shopkeeper.data.database import transaction
 from shopkeeper.domain.catalog import ProductCreate, ProductUpdate
 from shopkeeper.domain.proposals import CapabilityMode
 from shopkeeper.domain.shops import Shop
-from shopkeeper.services import forecasting, models
+from shopkeeper.services import models
 from shopkeeper.services.catalog import update_product, upsert_product
 from shopkeeper.services.competitor_prices import record_competitor_prices
 from shopkeeper.services.pricing_run import PricingRunSummary, run_pricing
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.testing.clock import FakeClock
-from tests.unit.services.stock_shop import _order, build_stock_shop
+from tests.unit.services.stock_shop import _order, build_forecast_shop
 from tests.unit.services.test_pricing_run import _mode, _open_proposals
 
 pytestmark = pytest.mark.postgres
@@ -190,9 +190,7 @@ def test_suggested_prices_count_the_competitors_following(runtime: Runtime, foll
 
 @pytest.fixture
 def priced(runtime: Runtime, shop: Shop) -> Shop:
-    build_stock_shop(runtime, shop)
-    forecasting.run_forecasts(runtime, shop.id)
-    return shop
+    return build_forecast_shop(runtime, shop)
 
 
 def test_without_competitor_prices_nobody_is_counted_as_following(

@@ -15,23 +15,20 @@ from shopkeeper.domain.proposals import Capability, CapabilityMode
 from shopkeeper.domain.shops import Shop
 from shopkeeper.jobs.context import JobRuntime
 from shopkeeper.jobs.runner import run_job
-from shopkeeper.services import forecasting
 from shopkeeper.services.catalog import upsert_product
 from shopkeeper.services.modes import set_mode
 from shopkeeper.services.pricing_rules import add_lock, load_setup, set_rules
 from shopkeeper.services.pricing_run import kill_switch, run_pricing
 from shopkeeper.services.runtime import Runtime
 from shopkeeper.testing.clock import FakeClock
-from tests.unit.services.stock_shop import build_stock_shop
+from tests.unit.services.stock_shop import build_forecast_shop
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def priced(runtime: Runtime, shop: Shop) -> Shop:
-    build_stock_shop(runtime, shop)
-    forecasting.run_forecasts(runtime, shop.id)
-    return shop
+    return build_forecast_shop(runtime, shop)
 
 
 @pytest.fixture

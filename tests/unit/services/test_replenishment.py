@@ -28,16 +28,14 @@ from shopkeeper.services.sales_history import daily_sales
 from shopkeeper.services.stock_health import stock_health
 from shopkeeper.services.stock_simulation import latest_simulation, simulate_shop
 from shopkeeper.testing.smtp import Inbox, smtp_server
-from tests.unit.services.stock_shop import build_stock_shop, plant_search_spike
+from tests.unit.services.stock_shop import build_forecast_shop, build_stock_shop, plant_search_spike
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def stocked(runtime: Runtime, shop: Shop) -> Shop:
-    build_stock_shop(runtime, shop)
-    forecasting.run_forecasts(runtime, shop.id)
-    return shop
+    return build_forecast_shop(runtime, shop)
 
 
 def test_daily_sales_are_dense_local_days_without_cancelled_orders(
